@@ -1,0 +1,272 @@
+"""Registration, tokens, `me` and the managers' `/users/`."""
+
+from django.contrib.auth import authenticate
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.models import AuthToken
+from rest_framework import mixins, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.models import User
+from accounts.roles import GRANTABLE_ROLES, Role, roles_of
+from accounts.selectors import users_list, with_representative_flag
+from api.permissions import IsManager
+from api.problems import problem
+from api.serializers import ModelSerializer, Serializer
+from api.throttles import RegisterRateThrottle, RoleRateThrottle
+from api.views import ETagMixin, GenericViewSet, IdempotentMixin
+
+
+class RolesField(serializers.ListField):
+    child = serializers.ChoiceField(choices=sorted(GRANTABLE_ROLES))
+
+
+class UserSerializer(ModelSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "language",
+            "is_active",
+            "roles",
+            "version",
+            "date_joined",
+        ]
+        read_only_fields = ["id", "email", "version", "date_joined"]
+
+    def get_roles(self, user) -> list[str]:
+        if hasattr(user, "is_representative_flag"):
+            user._is_representative = user.is_representative_flag
+        return roles_of(user)
+
+
+class UserWriteSerializer(ModelSerializer):
+    """What a manager may change: profile, activity and the grantable roles."""
+
+    roles = RolesField(required=False)
+
+    class Meta:
+        model = User
+        fields = ["full_name", "language", "is_active", "roles"]
+
+
+class UserCreateSerializer(ModelSerializer):
+    roles = RolesField(required=False, default=list)
+    password = serializers.CharField(
+        write_only=True, required=False, allow_blank=False, style={"input_type": "password"}
+    )
+    email = serializers.EmailField()
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "language", "password", "roles"]
+
+
+class MeSerializer(ModelSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "language", "roles", "version"]
+        read_only_fields = ["id", "email", "version"]
+
+    def get_roles(self, user) -> list[str]:
+        return roles_of(user)
+
+
+class RegisterSerializer(Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    full_name = serializers.CharField(max_length=200)
+
+
+class RegisteredSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    token = serializers.CharField()
+
+
+class TokenRequestSerializer(Serializer):
+    username = serializers.CharField(help_text=_("Your email."))
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+def _issue_token(user) -> str:
+    _instance, token = AuthToken.objects.create(user)
+    return token
+
+
+class RegisterView(IdempotentMixin, APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [RoleRateThrottle, RegisterRateThrottle]
+
+    @extend_schema(
+        request=RegisterSerializer, responses={201: RegisteredSerializer}, operation_id="register"
+    )
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_register(**serializer.validated_data)
+        body = {"id": str(user.pk), "email": user.email, "token": _issue_token(user)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class TokenView(IdempotentMixin, APIView):
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_authenticators(self):
+        # Logging in needs no credentials; an old, broken header must not block it.
+        if self.request.method == "POST":
+            return []
+        return super().get_authenticators()
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        operation_id="token_create",
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=serializer.validated_data["username"].strip(),
+            password=serializer.validated_data["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Unable to log in with those credentials.")]},
+                code="invalid_credentials",
+            )
+        return Response({"token": _issue_token(user)})
+
+    @extend_schema(request=None, responses={204: None}, operation_id="token_revoke")
+    def delete(self, request):
+        if isinstance(request.auth, AuthToken):
+            request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(ETagMixin, APIView):
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        return self.request.user
+
+    def get_serializer(self, *args, **kwargs):
+        return MeSerializer(*args, **kwargs)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.user_update(
+            user=self.request.user, actor=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
+    def get(self, request):
+        return self.retrieve(request)
+
+    @extend_schema(request=MeSerializer, responses=MeSerializer, operation_id="me_update")
+    def patch(self, request):
+        return self.update(request, partial=True)
+
+
+class UserFilter(filters.FilterSet):
+    search = filters.CharFilter(method="filter_search", label=_("Email or name contains"))
+    role = filters.ChoiceFilter(choices=Role.choices, method="filter_role")
+
+    class Meta:
+        model = User
+        fields = ["is_active", "language"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset & users_list(search=value)
+
+    def filter_role(self, queryset, name, value):
+        return queryset & users_list(role=value)
+
+
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    ETagMixin,
+    GenericViewSet,
+):
+    """Accounts, for managers: create reviewers and colleagues, grant and remove roles."""
+
+    permission_classes = [IsManager]
+    filterset_class = UserFilter
+    ordering_fields = ["email", "full_name", "date_joined"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return with_representative_flag(users_list())
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return UserCreateSerializer
+        if self.action in {"update", "partial_update"}:
+            return UserWriteSerializer
+        return UserSerializer
+
+    @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_create(**serializer.validated_data, actor=request.user)
+        return Response(self.get_response_data(user), status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        changes = dict(serializer.validated_data)
+        roles = changes.pop("roles", None)
+        user = serializer.instance
+        if changes:
+            user = services.user_update(user=user, actor=self.request.user, **changes)
+        if roles is not None:
+            user = services.user_set_roles(user=user, roles=roles, actor=self.request.user)
+        serializer.instance = user
+
+    def get_response_data(self, user):
+        user = with_representative_flag(users_list()).get(pk=user.pk)
+        return UserSerializer(user).data
+
+
+class HealthView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = []
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Health", {"status": serializers.CharField(), "database": serializers.CharField()}
+            ),
+            503: OpenApiResponse(description="The database does not answer."),
+        },
+        operation_id="healthz",
+    )
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception:  # any database failure means "not ready", never a 500
+            return problem(
+                503,
+                "service_unavailable",
+                _("The database does not answer."),
+                instance=request.path,
+                database="unavailable",
+            )
+        return Response({"status": "ok", "database": "ok"})

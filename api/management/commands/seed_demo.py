@@ -1,0 +1,20 @@
+"""Load the demo park: idempotent, so `make run` runs it every time.
+
+It lives in `api` because `api` is the one app allowed to import every domain app; each app
+keeps its own demo data in its `demo.py`.
+"""
+
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_PEOPLE, DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, seed_accounts
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and make sure the development admin exists."
+
+    def handle(self, *args, **options):
+        seed_accounts()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Admin login:  {DEV_ADMIN_EMAIL} / {DEV_ADMIN_PASSWORD}")
+        for email, _name, roles, password in DEMO_PEOPLE:
+            self.stdout.write(f"  {', '.join(roles) or 'applicant'}: {email} / {password}")

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from api.problems import problem
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse oversized API bodies by their Content-Length before anything reads them.
+
+    JSON is limited to 1 MB (the parser also checks the real size); multipart uploads to the
+    largest file we accept plus its form. Everything else is left to Django's own limits.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            multipart = request.content_type == "multipart/form-data"
+            limit = settings.UPLOAD_BODY_MAX_BYTES if multipart else settings.JSON_BODY_MAX_BYTES
+            if length > limit:
+                return problem(
+                    413,
+                    "payload_too_large",
+                    _("The request body is larger than %(size)d KB.") % {"size": limit // 1024},
+                    instance=request.path,
+                )
+        return self.get_response(request)

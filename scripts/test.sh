@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole suite on SQLite, then again on PostgreSQL when one is reachable.
+# Under CI=true an unreachable PostgreSQL is a failure, not a skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+echo "==> tests on SQLite"
+env -u DATABASE_URL "$PY" -m pytest "$@"
+
+pg_url="${TEST_POSTGRES_URL:-}"
+if [ -z "$pg_url" ] && [[ "${DATABASE_URL:-}" == postgres* ]]; then
+  pg_url="$DATABASE_URL"
+fi
+if [ -z "$pg_url" ]; then
+  if "$PY" - <<'PYEOF'
+import socket, sys
+try:
+    socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+except OSError:
+    sys.exit(1)
+PYEOF
+  then
+    pg_url="postgres://postgres@127.0.0.1:5432/softpark"
+  fi
+fi
+
+if [ -z "$pg_url" ]; then
+  echo "!!!!! PostgreSQL is NOT reachable (no TEST_POSTGRES_URL/DATABASE_URL, nothing on 127.0.0.1:5432): the PostgreSQL run was NOT done !!!!!"
+  if [ "${CI:-}" = "true" ]; then
+    exit 1
+  fi
+  exit 0
+fi
+
+echo "==> tests on PostgreSQL (${pg_url%%@*}@...)"
+DATABASE_URL="$pg_url" "$PY" -m pytest "$@"
