@@ -22,18 +22,20 @@ def is_representative(user) -> bool:
     # reads it without importing tenants (the import direction of the design).
     if user is None or not user.is_authenticated:
         return False
-    if hasattr(user, "_is_representative"):  # annotated by the users selector
-        return user._is_representative
     memberships = getattr(user, "company_memberships", None)
     return memberships is not None and memberships.exists()
 
 
 def roles_of(user) -> list[str]:
+    """The caller's roles; uses the flags of `users_with_roles()` when the row has them."""
+    checks = (
+        (Role.MANAGER, is_manager),
+        (Role.REVIEWER, is_reviewer),
+        (Role.REPRESENTATIVE, is_representative),
+    )
     roles = []
-    if is_manager(user):
-        roles.append(Role.MANAGER.value)
-    if is_reviewer(user):
-        roles.append(Role.REVIEWER.value)
-    if is_representative(user):
-        roles.append(Role.REPRESENTATIVE.value)
+    for role, check in checks:
+        flag = getattr(user, f"role_{role.value}", None)
+        if flag if flag is not None else check(user):
+            roles.append(role.value)
     return roles

@@ -4,25 +4,38 @@ from accounts.models import MANAGERS_GROUP, REVIEWERS_GROUP, User
 from accounts.roles import Role
 
 
-def users_list(*, search: str | None = None, role: str | None = None) -> QuerySet[User]:
-    """Users for the managers' list, with groups prefetched so `roles` costs no query a row."""
-    users = User.objects.prefetch_related("groups").order_by("email")
-    if search:
-        users = users.filter(Q(email__icontains=search) | Q(full_name__icontains=search))
-    if role == Role.MANAGER:
-        users = users.filter(Q(is_superuser=True) | Q(groups__name=MANAGERS_GROUP)).distinct()
-    elif role == Role.REVIEWER:
-        users = users.filter(groups__name=REVIEWERS_GROUP).distinct()
-    elif role == Role.REPRESENTATIVE:
-        users = users.filter(company_memberships__isnull=False).distinct()
+def users_with_roles() -> QuerySet[User]:
+    """Users annotated with their three role flags, so `roles` costs no query per row.
+
+    EXISTS subqueries rather than prefetching groups: one query for the page, whatever its
+    size, and no Group objects built per user. Representatives are read through the reverse
+    relation of tenants.CompanyMember, so accounts never imports tenants.
+    """
+    through = User.groups.through
+    in_group = lambda name: through.objects.filter(user=OuterRef("pk"), group__name=name)  # noqa: E731
+    users = User.objects.annotate(
+        role_manager=Q(is_superuser=True) | Exists(in_group(MANAGERS_GROUP)),
+        role_reviewer=Exists(in_group(REVIEWERS_GROUP)),
+    )
+    membership = User._meta.fields_map.get("company_memberships")
+    if membership is not None:
+        users = users.annotate(
+            role_representative=Exists(
+                membership.related_model.objects.filter(user=OuterRef("pk"))
+            )
+        )
     return users
 
 
-def with_representative_flag(users: QuerySet[User]) -> QuerySet[User]:
-    """Annotate whether each user represents a company (read through the reverse relation,
-    so accounts never imports tenants)."""
-    field = User._meta.fields_map.get("company_memberships")
-    if field is None:  # tenants not installed (never in this project; keeps accounts standalone)
-        return users
-    membership = field.related_model.objects.filter(user=OuterRef("pk"))
-    return users.annotate(is_representative_flag=Exists(membership))
+def users_list() -> QuerySet[User]:
+    return users_with_roles().order_by("email")
+
+
+def users_search(users: QuerySet[User], text: str) -> QuerySet[User]:
+    return users.filter(Q(email__icontains=text) | Q(full_name__icontains=text))
+
+
+def users_in_role(users: QuerySet[User], role: str) -> QuerySet[User]:
+    if role not in {Role.MANAGER, Role.REVIEWER, Role.REPRESENTATIVE}:
+        return users.none()
+    return users.filter(**{f"role_{role}": True})

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.models import User
 from accounts.roles import GRANTABLE_ROLES, Role, roles_of
-from accounts.selectors import users_list, with_representative_flag
+from accounts.selectors import users_in_role, users_list, users_search
 from api.permissions import IsManager
 from api.problems import problem
 from api.serializers import ModelSerializer, Serializer
@@ -44,8 +44,6 @@ class UserSerializer(ModelSerializer):
         read_only_fields = ["id", "email", "version", "date_joined"]
 
     def get_roles(self, user) -> list[str]:
-        if hasattr(user, "is_representative_flag"):
-            user._is_representative = user.is_representative_flag
         return roles_of(user)
 
 
@@ -127,7 +125,8 @@ class TokenView(IdempotentMixin, APIView):
 
     def get_authenticators(self):
         # Logging in needs no credentials; an old, broken header must not block it.
-        if self.request.method == "POST":
+        # (drf-spectacular calls this before it has set `self.request`.)
+        if getattr(self.request, "method", None) == "POST":
             return []
         return super().get_authenticators()
 
@@ -190,10 +189,10 @@ class UserFilter(filters.FilterSet):
         fields = ["is_active", "language"]
 
     def filter_search(self, queryset, name, value):
-        return queryset & users_list(search=value)
+        return users_search(queryset, value)
 
     def filter_role(self, queryset, name, value):
-        return queryset & users_list(role=value)
+        return users_in_role(queryset, value)
 
 
 class UserViewSet(
@@ -212,7 +211,7 @@ class UserViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return with_representative_flag(users_list())
+        return users_list()
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -239,7 +238,7 @@ class UserViewSet(
         serializer.instance = user
 
     def get_response_data(self, user):
-        user = with_representative_flag(users_list()).get(pk=user.pk)
+        user = users_list().get(pk=user.pk)
         return UserSerializer(user).data
 
 
