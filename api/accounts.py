@@ -15,6 +15,7 @@ from accounts import services
 from accounts.models import User
 from accounts.roles import GRANTABLE_ROLES, Role, roles_of
 from accounts.selectors import users_in_role, users_list, users_search
+from api.filters import FilterSet
 from api.permissions import IsManager
 from api.problems import problem
 from api.serializers import ModelSerializer, Serializer
@@ -67,6 +68,7 @@ class UserCreateSerializer(ModelSerializer):
     class Meta:
         model = User
         fields = ["email", "full_name", "language", "password", "roles"]
+        extra_kwargs = {"full_name": {"required": True}}  # api.md: POST {email, full_name, ...}
 
 
 class MeSerializer(ModelSerializer):
@@ -180,7 +182,7 @@ class MeView(ETagMixin, APIView):
         return self.update(request, partial=True)
 
 
-class UserFilter(filters.FilterSet):
+class UserFilter(FilterSet):
     search = filters.CharFilter(method="filter_search", label=_("Email or name contains"))
     role = filters.ChoiceFilter(choices=Role.choices, method="filter_role")
 
@@ -196,11 +198,11 @@ class UserFilter(filters.FilterSet):
 
 
 class UserViewSet(
+    ETagMixin,  # first, so that its retrieve and update win over DRF's plain mixins
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
-    ETagMixin,
     GenericViewSet,
 ):
     """Accounts, for managers: create reviewers and colleagues, grant and remove roles."""

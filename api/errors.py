@@ -5,6 +5,7 @@ import math
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -126,6 +127,16 @@ def problem_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # DRF reads JSON through `request.body`, where Django enforces
+        # DATA_UPLOAD_MAX_MEMORY_SIZE on what it actually read (a body that understates its
+        # Content-Length): the client's fault, so 413, not 500.
+        exc = PayloadTooLarge(
+            _("JSON bodies are limited to %(size)d KB.")
+            % {"size": settings.JSON_BODY_MAX_BYTES // 1024}
+        )
+    elif isinstance(exc, SuspiciousOperation):  # e.g. too many form fields: bad input
+        exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
 
     if isinstance(exc, exceptions.ValidationError):
         return validation_problem(flatten_errors(exc.detail), instance=instance)

@@ -1,6 +1,48 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters import filters
+from django_filters.rest_framework import FilterSet as BaseFilterSet
+from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter
+
+
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (or `1`/`0`); anything else is an error, not "no filter".
+
+    django-filter's own boolean filter turns `?is_active=maybe` into None, so the filter is
+    dropped and the client gets every row: api.md wants a 400 for an invalid filter value.
+    """
+
+    default_error_messages = {"invalid": gettext_lazy("Must be true or false.")}
+
+    def to_python(self, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"true", "1"}:
+            return True
+        if text in {"false", "0"}:
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class FilterSet(BaseFilterSet):
+    """The base of every FilterSet: model boolean fields get the strict boolean filter."""
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
 
 
 class StrictOrderingFilter(OrderingFilter):

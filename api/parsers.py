@@ -1,7 +1,9 @@
 from django.conf import settings
 from rest_framework.parsers import JSONParser
 
-from api.errors import PayloadTooLarge
+# The module, not the class: api.errors imports rest_framework.views, which imports this
+# parser through DRF's settings (a cycle whenever api.errors is imported first).
+from api import errors
 
 
 class LimitedJSONParser(JSONParser):
@@ -15,7 +17,7 @@ class LimitedJSONParser(JSONParser):
         limit = settings.JSON_BODY_MAX_BYTES
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
-            raise PayloadTooLarge(f"JSON bodies are limited to {limit // 1024} KB.")
+            raise errors.PayloadTooLarge(f"JSON bodies are limited to {limit // 1024} KB.")
         if not body.strip():
             return {}
         from io import BytesIO

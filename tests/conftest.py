@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.factories import make_manager, make_reviewer, make_user
+from tests.factories import make_manager, make_reviewer, make_token, make_user
 
 
 def pytest_collection_modifyitems(config, items):
@@ -63,3 +63,21 @@ def user_client(user):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Django's default PBKDF2 costs ~0.4 s a hash; the suite checks behaviour, not the cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def token_client():
+    """`token_client(user)`: a client that sends a real knox token, as clients do."""
+
+    def build(user) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(user)}")
+        return client
+
+    return build

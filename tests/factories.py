@@ -29,3 +29,79 @@ def make_manager(**overrides) -> User:
 
 def make_reviewer(**overrides) -> User:
     return make_user(roles=["reviewer"], **overrides)
+
+
+def make_token(user: User) -> str:
+    """A real knox token for `user` (stored hashed; only this return value knows it)."""
+    from knox.models import AuthToken
+
+    _instance, token = AuthToken.objects.create(user)
+    return token
+
+
+def make_users(count: int, **overrides) -> list[User]:
+    """`count` plain accounts without a password (nothing to hash: quick in bulk)."""
+    return [make_user(password=None, **overrides) for _ in range(count)]
+
+
+# --- tenants ----------------------------------------------------------------------------------
+
+_tax_serials = itertools.count(1000001)
+
+
+def make_tax_code(*, branch: str | None = None) -> str:
+    """A fresh valid MST (check digit by stdnum.vn.mst), formatted as the service stores it."""
+    from stdnum.vn import mst
+
+    while True:
+        first_nine = f"03{next(_tax_serials):07d}"
+        check = mst.calc_check_digit(first_nine)
+        if len(check) == 1:  # a remainder of 0 gives "10": no MST has that serial
+            return f"{first_nine}{check}" + (f"-{branch}" if branch else "")
+
+
+def make_company(**overrides):
+    from tenants.services import company_create
+
+    number = next(_numbers)
+    fields = {
+        "legal_name": f"Công ty TNHH Phần mềm Số {number}",
+        "tax_code": make_tax_code(),
+        "sector": "software",
+        "actor": None,
+    }
+    fields.update(overrides)
+    return company_create(**fields)
+
+
+def make_representative(company=None, **overrides) -> User:
+    from tenants.services import member_add
+
+    user = make_user(**overrides)
+    member_add(company=company or make_company(), user=user, actor=None)
+    return user
+
+
+def make_contact(company, **overrides):
+    from tenants.services import contact_create
+
+    fields = {"name": f"Liên hệ {next(_numbers)}", "actor": None}
+    fields.update(overrides)
+    return contact_create(company=company, **fields)
+
+
+def make_report(company, **overrides):
+    from tenants.services import report_submit
+
+    fields = {
+        "year": 2024,
+        "period": "Y",
+        "revenue_vnd": 12_000_000_000,
+        "export_revenue_usd": 150_000,
+        "headcount": 40,
+        "it_headcount": 32,
+        "rnd_spend_vnd": 800_000_000,
+        "actor": None,
+    }
+    fields.update(overrides)
+    return report_submit(company=company, **fields)

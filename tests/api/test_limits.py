@@ -1,0 +1,167 @@
+"""Limits: JSON bodies of at most 1 MB (413), per-role throttles (429), page size <= 200."""
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
+from django.test.client import FakePayload
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from tests.factories import PASSWORD, make_user, make_users
+
+PROBLEM = "application/problem+json"
+ONE_MB = 1024 * 1024
+
+
+def _over_one_mb() -> str:
+    return json.dumps({"full_name": "x" * ONE_MB})
+
+
+def test_a_json_body_over_one_mb_is_413_and_changes_nothing(user_client, user):
+    response = user_client.patch(
+        "/api/v1/auth/me/", _over_one_mb(), content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == PROBLEM
+    assert response.json() == {
+        "type": "/problems/payload-too-large",
+        "title": "Payload too large",
+        "status": 413,
+        "detail": "The request body is larger than 1024 KB.",
+        "code": "payload_too_large",
+        "instance": "/api/v1/auth/me/",
+    }
+    assert User.objects.values_list("full_name", "version").get(pk=user.pk) == (user.full_name, 1)
+
+
+def test_a_json_body_of_exactly_one_mb_is_read(user_client, user):
+    body = json.dumps({"full_name": ""})
+    body = body[:-2] + " " * (ONE_MB - len(body)) + body[-2:]  # padded with white space
+    assert len(body) == ONE_MB
+    response = user_client.patch("/api/v1/auth/me/", body, content_type="application/json")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_json_body_that_understates_its_content_length_is_413():
+    # WSGI servers cut the body at Content-Length; an ASGI server hands over all of it, so
+    # the JSON parser counts what it reads instead of trusting the header.
+    make_user(email="lan@example.vn")
+    body = json.dumps({"username": "lan@example.vn", "password": "x" * ONE_MB}).encode()
+    scope = {
+        "method": "POST",
+        "path": "/api/v1/auth/token/",
+        "query_string": "",
+        "server": ("127.0.0.1", "80"),
+        "scheme": "http",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"64"),
+        ],
+        "_body_file": FakePayload(body),
+    }
+    response = async_to_sync(AsyncClient().request)(**scope)
+    assert response.status_code == 413
+    assert response["Content-Type"] == PROBLEM
+    assert json.loads(response.content) == {
+        "type": "/problems/payload-too-large",
+        "title": "Payload too large",
+        "status": 413,
+        "detail": "JSON bodies are limited to 1024 KB.",
+        "code": "payload_too_large",
+        "instance": "/api/v1/auth/token/",
+    }
+
+
+def _throttled_body(path: str, seconds: int) -> dict:
+    return {
+        "type": "/problems/throttled",
+        "title": "Too many requests",
+        "status": 429,
+        "detail": f"Request was throttled. Expected available in {seconds} seconds.",
+        "code": "throttled",
+        "instance": path,
+    }
+
+
+def test_anonymous_callers_are_throttled_with_retry_after(api_client, settings, db):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "2/min"}
+    login = {"username": "nobody@example.vn", "password": "guess"}
+    statuses = [api_client.post("/api/v1/auth/token/", login).status_code for _ in range(2)]
+    response = api_client.post("/api/v1/auth/token/", login)
+    assert statuses == [400, 400]
+    assert response.status_code == 429
+    assert response["Content-Type"] == PROBLEM
+    assert response["Retry-After"] == "60"
+    assert response.json() == _throttled_body("/api/v1/auth/token/", 60)
+
+
+def test_signed_in_users_are_throttled_at_the_user_rate(user_client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "3/hour"}
+    statuses = [user_client.get("/api/v1/auth/me/").status_code for _ in range(4)]
+    response = user_client.get("/api/v1/auth/me/")
+    assert statuses == [200, 200, 200, 429]
+    assert response["Retry-After"] == "3600"
+    assert response.json() == _throttled_body("/api/v1/auth/me/", 3600)
+
+
+def test_one_users_throttle_does_not_hold_back_another(token_client, settings, db):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "1/min"}
+    first, second = token_client(make_user()), token_client(make_user())
+    assert [first.get("/api/v1/auth/me/").status_code for _ in range(2)] == [200, 429]
+    assert second.get("/api/v1/auth/me/").status_code == 200
+
+
+def test_managers_are_throttled_at_the_manager_rate(manager_client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "1/min", "manager": "2/min"}
+    statuses = [manager_client.get("/api/v1/users/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_registration_has_its_own_stricter_rate(api_client, settings, db):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "100/min", "register": "1/hour"}
+    first = api_client.post(
+        "/api/v1/auth/register/",
+        {"email": "an@example.vn", "password": PASSWORD, "full_name": "An"},
+    )
+    second = api_client.post(
+        "/api/v1/auth/register/",
+        {"email": "binh@example.vn", "password": PASSWORD, "full_name": "Bình"},
+    )
+    assert first.status_code == 201
+    assert second.status_code == 429
+    assert second["Retry-After"] == "3600"
+    assert second.json() == _throttled_body("/api/v1/auth/register/", 3600)
+    assert list(User.objects.values_list("email", flat=True)) == ["an@example.vn"]
+
+
+def test_throttle_counts_live_in_the_shared_cache(settings, db):
+    # Two clients from the same address share one anonymous count, as two server
+    # processes would: the count is in the cache, not in a process.
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "1/min"}
+    login = {"username": "nobody@example.vn", "password": "guess"}
+    assert APIClient().post("/api/v1/auth/token/", login).status_code == 400
+    assert APIClient().post("/api/v1/auth/token/", login).status_code == 429
+
+
+def test_page_size_is_25_by_default(manager_client):
+    make_users(29)
+    response = manager_client.get("/api/v1/users/")
+    body = response.json()
+    assert (body["count"], len(body["results"])) == (30, 25)
+    assert body["next"] == "http://testserver/api/v1/users/?page=2"
+
+
+def test_page_size_is_clamped_to_200(manager_client):
+    make_users(201)
+    response = manager_client.get("/api/v1/users/?page_size=500")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["count"], len(body["results"])) == (202, 200)
+    assert body["next"] == "http://testserver/api/v1/users/?page=2&page_size=500"
+    assert body["previous"] is None
+    last = manager_client.get(body["next"]).json()
+    assert len(last["results"]) == 2
