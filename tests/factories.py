@@ -105,3 +105,76 @@ def make_report(company, **overrides):
     }
     fields.update(overrides)
     return report_submit(company=company, **fields)
+
+
+# --- park ---------------------------------------------------------------------------------
+
+
+def make_park(**overrides):
+    from park.models import Park
+
+    number = next(_numbers)
+    fields = {
+        "name": f"Khu công viên phần mềm {number}",
+        "slug": f"park-{number}",
+        "city": "Mỹ Tho",
+        "province": "Tiền Giang",
+        "land_area_m2": "10000.00",
+    }
+    fields.update(overrides)
+    return Park.objects.create(**fields)
+
+
+def make_floor(park=None, **overrides):
+    from park.models import Building, Floor
+
+    number = next(_numbers)
+    building = overrides.pop("building", None) or Building.objects.create(
+        park=park or make_park(),
+        code=f"B{number}",
+        name=f"Tòa nhà {number}",
+        gross_area_m2="2000.00",
+        land_area_m2="1500.00",
+    )
+    fields = {"level": 1, "name": "Tầng 1", "plan_width": 1000, "plan_height": 600}
+    fields.update(overrides)
+    return Floor.objects.create(building=building, **fields)
+
+
+def make_unit(**overrides):
+    from park.models import Unit
+
+    number = next(_numbers)
+    floor = overrides.pop("floor", None) or make_floor(park=overrides.pop("park", None))
+    fields = {
+        "code": f"A-1-{number:02d}",
+        "name": f"Văn phòng {number}",
+        "kind": "office",
+        "area_m2": "50.00",
+        "capacity": 8,
+        "monthly_rate_vnd": 15_000_000,
+    }
+    fields.update(overrides)
+    return Unit.objects.create(floor=floor, **fields)
+
+
+def make_pool(desks: int = 10, **overrides):
+    return make_unit(kind="coworking", capacity=desks, monthly_rate_vnd=1_500_000, **overrides)
+
+
+def make_lease(**overrides):
+    from datetime import date
+
+    from park.services import lease_create
+
+    fields = {
+        "start_date": date(2027, 1, 1),
+        "end_date": date(2027, 12, 31),
+        "actor": None,
+    }
+    fields.update(overrides)
+    if "unit" not in fields:
+        fields["unit"] = make_unit()
+    if "company" not in fields:
+        fields["company"] = make_company()
+    return lease_create(**fields)

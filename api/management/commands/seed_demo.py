@@ -7,13 +7,15 @@ keeps its own demo data in its `demo.py`.
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PEOPLE, DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, seed_accounts
+from tenants.demo import seed_tenants
 
 
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and make sure the development admin exists."
 
     def handle(self, *args, **options):
-        seed_accounts()
+        admin = seed_accounts()
+        seed_tenants(admin)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Admin login:  {DEV_ADMIN_EMAIL} / {DEV_ADMIN_PASSWORD}")
         for email, _name, roles, password in DEMO_PEOPLE:

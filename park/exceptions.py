@@ -1,0 +1,40 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import Conflict, DomainError
+
+
+class UnitUnavailable(Conflict):
+    """The unit is leased on some of those days, or the pool lacks free desks."""
+
+    code = "unit_unavailable"
+    title = _("Unit not available")
+
+    def __init__(self, detail: str, *, conflicts, **extra):
+        rows = [
+            {
+                "lease": str(lease.pk),
+                "start_date": lease.start_date.isoformat(),
+                "end_date": lease.end_date.isoformat() if lease.end_date else None,
+                "desks": lease.desks,
+            }
+            for lease in conflicts
+        ]
+        super().__init__(detail, conflicts=rows, **extra)
+        self.leases = list(conflicts)
+
+
+class UnitInactive(Conflict):
+    code = "unit_inactive"
+    title = _("Unit inactive")
+
+
+class OutsideLease(DomainError):
+    """A terminate or renew date outside what the lease allows."""
+
+    code = "outside_lease"
+    title = _("The date is outside what the lease allows.")
+
+
+class InvalidDesks(DomainError):
+    code = "invalid"
+    title = _("Invalid number of desks.")

@@ -1,0 +1,255 @@
+"""Space: parks, buildings, floors, units, and the leases that allocate them to companies.
+
+The allocation rule (never double-booked) is `park.services.lease_create`'s, under a lock on
+the unit row; on PostgreSQL an exclusion constraint (migration 0002) backs it for exclusive
+units.
+"""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import BaseModel
+
+
+class Park(BaseModel):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=100, blank=True)
+    land_area_m2 = models.DecimalField(
+        _("functional land area (m²)"), max_digits=12, decimal_places=2, default=0
+    )
+    is_home = models.BooleanField(
+        _("home park"), default=False, help_text=_("The park this installation runs.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_home"],
+                condition=Q(is_home=True),
+                name="park_one_home",
+                violation_error_code="unique",
+                violation_error_message=_("Another park is already the home park."),
+            ),
+            models.CheckConstraint(
+                condition=Q(land_area_m2__gte=0), name="park_land_area_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(BaseModel):
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="buildings")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    gross_area_m2 = models.DecimalField(
+        _("gross floor area (m²)"), max_digits=12, decimal_places=2, default=0
+    )
+    land_area_m2 = models.DecimalField(
+        _("plot area (m²)"), max_digits=12, decimal_places=2, default=0
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["park__name", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "code"],
+                name="building_code_unique_per_park",
+                violation_error_code="unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(gross_area_m2__gte=0) & Q(land_area_m2__gte=0),
+                name="building_areas_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Floor(BaseModel):
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="floors")
+    level = models.IntegerField(_("level"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    plan_width = models.PositiveIntegerField(_("plan width"), default=1000)
+    plan_height = models.PositiveIntegerField(_("plan height"), default=600)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("floor")
+        verbose_name_plural = _("floors")
+        ordering = ["building__code", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building", "level"],
+                name="floor_level_unique_per_building",
+                violation_error_code="unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building.code} · {self.name or self.level}"
+
+
+class UnitKind(models.TextChoices):
+    OFFICE = "office", _("Office")
+    COWORKING = "coworking", _("Coworking desk pool")
+    LAB = "lab", _("Lab")
+    MEETING_ROOM = "meeting_room", _("Meeting room")
+    RACK = "rack", _("Rack")
+
+
+# Kinds that hold one lease at a time; a coworking pool holds many, up to its capacity.
+EXCLUSIVE_KINDS = frozenset({UnitKind.OFFICE, UnitKind.LAB, UnitKind.MEETING_ROOM, UnitKind.RACK})
+
+
+class Unit(BaseModel):
+    """Something that can be leased: an office, a desk pool, a lab, a meeting room, a rack."""
+
+    floor = models.ForeignKey(Floor, on_delete=models.PROTECT, related_name="units")
+    # Copied from the floor's building on save, so the database can keep `code` unique per park.
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="units", editable=False)
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, default=0)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), default=1, help_text=_("Desks for a coworking pool, people otherwise.")
+    )
+    monthly_rate_vnd = models.PositiveBigIntegerField(
+        _("monthly rate (VND)"), default=0, help_text=_("Per unit, or per desk for coworking.")
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Off for maintenance: no new leases.")
+    )
+    plan_polygon = models.JSONField(_("plan polygon"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["park__name", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "code"],
+                name="unit_code_unique_per_park",
+                violation_error_code="unique",
+                violation_error_message=_("The park already has a unit with this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="unit_capacity_at_least_one",
+                violation_error_code="min_value",
+            ),
+            models.CheckConstraint(condition=Q(area_m2__gte=0), name="unit_area_not_negative"),
+            models.CheckConstraint(
+                condition=Q(kind__in=UnitKind.values),
+                name="unit_kind_valid",
+                violation_error_code="invalid_choice",
+            ),
+        ]
+        indexes = [models.Index(fields=["park", "kind", "is_active"], name="unit_park_kind")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_exclusive(self) -> bool:
+        return self.kind in EXCLUSIVE_KINDS
+
+    def save(self, *args, **kwargs):
+        self.park_id = Floor.objects.values_list("building__park_id", flat=True).get(
+            pk=self.floor_id
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "park"}
+        super().save(*args, **kwargs)
+
+
+class LeaseStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Lease(BaseModel):
+    """A company holds a unit (or some desks of a pool) from start_date to end_date, inclusive.
+
+    `end_date` null is open-ended. Leases are never deleted: they are cancelled (before they
+    start), terminated or renewed, and their history is kept.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="leases")
+    company = models.ForeignKey("tenants.Company", on_delete=models.PROTECT, related_name="leases")
+    desks = models.PositiveIntegerField(_("desks"), default=1)
+    # Copied from the unit's kind by the service, so the exclusion constraint can see it.
+    is_exclusive = models.BooleanField(_("exclusive"), default=True, editable=False)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    monthly_rent_vnd = models.PositiveBigIntegerField(_("monthly rent (VND)"), default=0)
+    deposit_vnd = models.PositiveBigIntegerField(_("deposit (VND)"), default=0)
+    contract_number = models.CharField(_("contract number"), max_length=50, null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lease")
+        verbose_name_plural = _("leases")
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__lte=models.F("end_date")),
+                name="lease_start_not_after_end",
+                violation_error_code="invalid",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(desks__gte=1),
+                name="lease_at_least_one_desk",
+                violation_error_code="min_value",
+            ),
+            models.UniqueConstraint(
+                fields=["contract_number"],
+                condition=Q(contract_number__isnull=False),
+                name="lease_contract_number_unique",
+                violation_error_code="unique",
+                violation_error_message=_("Another lease has this contract number."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "start_date"], name="lease_unit_start"),
+            models.Index(fields=["company", "start_date"], name="lease_company_start"),
+            models.Index(fields=["end_date"], name="lease_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} → {self.company} ({self.start_date} to {self.end_date or 'open end'})"
+
+    def status_on(self, day: date) -> str:
+        if self.cancelled_at is not None:
+            return LeaseStatus.CANCELLED
+        if day < self.start_date:
+            return LeaseStatus.UPCOMING
+        if self.end_date is not None and day > self.end_date:
+            return LeaseStatus.ENDED
+        return LeaseStatus.ACTIVE
+
+    def covers(self, day: date) -> bool:
+        return self.status_on(day) == LeaseStatus.ACTIVE

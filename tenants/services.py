@@ -1,0 +1,378 @@
+"""Every write to tenants: one function per use case, one transaction each, history kept.
+
+Every change to a `Company` row ends in `_save_company`. When the partner directory feed
+arrives (tenants/directory.py, design/sync.md), that one function appends the company's
+`DirectoryChange` row in the same transaction.
+"""
+
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+from stdnum import exceptions as stdnum_errors
+from stdnum.vn import mst
+
+from accounts.models import User, is_manager
+from core.errors import InUse, InvalidTransition
+from core.models import save_changed
+from tenants.exceptions import (
+    AlreadyMember,
+    FieldNotWritable,
+    InvalidReport,
+    InvalidTaxCode,
+    ReportExists,
+    TaxCodeTaken,
+)
+from tenants.logos import process_logo
+from tenants.models import (
+    ALLOWED_STATUS_CHANGES,
+    Company,
+    CompanyMember,
+    Contact,
+    TenantReport,
+)
+from tenants.selectors import company_for_update
+
+# What company_create/company_update may set; status, logo, consent and `incubated` have
+# services of their own.
+PROFILE_FIELDS = frozenset(
+    {
+        "legal_name",
+        "short_name",
+        "tax_code",
+        "sector",
+        "website",
+        "email",
+        "phone",
+        "address",
+        "founded_on",
+        "headcount",
+        "description",
+    }
+)
+
+_TAX_CODE_REASONS = {
+    stdnum_errors.InvalidChecksum: (
+        "invalid_checksum",
+        "The check digit (10th digit) of {value} does not match its first nine digits.",
+    ),
+    stdnum_errors.InvalidLength: (
+        "invalid_length",
+        "A tax code has 10 digits, or 10 digits, a dash and a 3-digit branch number; "
+        "{value} has {length}.",
+    ),
+    stdnum_errors.InvalidFormat: (
+        "invalid_format",
+        "A tax code has only digits (and one dash before the branch number): {value}.",
+    ),
+    stdnum_errors.InvalidComponent: (
+        "invalid_component",
+        "{value} is not a tax code that can be issued (zero serial or branch 000).",
+    ),
+}
+
+
+def normalise_tax_code(value: str | None) -> str | None:
+    """`0312345673001` or `0312 345 673-001` -> `0312345673-001`; empty -> None.
+
+    Checked with stdnum.vn.mst (length, digits, check digit); the refusal says why.
+    """
+    if value is None or not value.strip():
+        return None
+    try:
+        return mst.format(mst.validate(value))
+    except stdnum_errors.ValidationError as error:
+        for kind, (code, message) in _TAX_CODE_REASONS.items():
+            if isinstance(error, kind):
+                digits = mst.compact(value)
+                raise InvalidTaxCode(
+                    message.format(value=value.strip(), length=len(digits)), code=code
+                ) from None
+        raise InvalidTaxCode(f"{value.strip()} is not a valid tax code.", code="invalid") from None
+
+
+def _ensure_tax_code_free(tax_code: str | None, *, exclude: Company | None = None) -> None:
+    if tax_code is None:
+        return
+    taken = Company.objects.filter(tax_code=tax_code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise TaxCodeTaken(f"A company with tax code {tax_code} already exists.", field="tax_code")
+
+
+def _save_company(company: Company, *, fields: list[str], actor: User | None) -> None:
+    """The one place a change to an existing company is saved (the directory feed's seam)."""
+    save_changed(company, fields=fields, actor=actor)
+    # TODO(directory feed): append DirectoryChange for company (tenants/directory.py) here.
+
+
+def company_create(*, legal_name: str, actor: User | None, **fields) -> Company:
+    """Record a company (a prospect until a lease or a manager makes it active)."""
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"company_create cannot set {sorted(unknown)}")
+    fields["tax_code"] = normalise_tax_code(fields.get("tax_code"))
+    with transaction.atomic():
+        _ensure_tax_code_free(fields["tax_code"])
+        company = Company(legal_name=legal_name, **fields)
+        company.full_clean(validate_constraints=False)
+        company._history_user = actor
+        try:
+            with transaction.atomic():  # a parallel insert of the same tax code lands here
+                company.save()
+        except IntegrityError:
+            _ensure_tax_code_free(fields["tax_code"])
+            raise
+        # TODO(directory feed): a new company is a prospect without consent: invisible.
+    return company
+
+
+def company_update(*, company: Company, actor: User, **changes) -> Company:
+    """Change profile fields. A representative may not change a tax code once it is set
+    (it identifies the company to the authorities; a manager corrects it)."""
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"company_update cannot change {sorted(unknown)}")
+    if "tax_code" in changes:
+        changes["tax_code"] = normalise_tax_code(changes["tax_code"])
+    with transaction.atomic():
+        company = company_for_update(company.pk)
+        if (
+            "tax_code" in changes
+            and company.tax_code is not None
+            and changes["tax_code"] != company.tax_code
+            and not is_manager(actor)
+        ):
+            raise FieldNotWritable(
+                "The tax code is set; ask the park's managers to correct it.", field="tax_code"
+            )
+        changed = [field for field, value in changes.items() if getattr(company, field) != value]
+        if "tax_code" in changed:
+            _ensure_tax_code_free(changes["tax_code"], exclude=company)
+        for field in changed:
+            setattr(company, field, changes[field])
+        if changed:
+            company.full_clean(validate_constraints=False)
+            _save_company(company, fields=changed, actor=actor)
+    return company
+
+
+def company_set_status(*, company: Company, to: str, actor: User | None, note: str = "") -> Company:
+    """Move a company along the status table of design/domain.md (the only way to)."""
+    with transaction.atomic():
+        company = company_for_update(company.pk)
+        allowed = ALLOWED_STATUS_CHANGES[company.status]
+        if to not in allowed:
+            raise InvalidTransition(
+                f"A {company.status} company cannot become {to}.", allowed=sorted(allowed)
+            )
+        company.status = to
+        company._change_reason = note or None  # shown in the admin's history
+        _save_company(company, fields=["status"], actor=actor)
+    return company
+
+
+def company_set_directory_visibility(
+    *, company: Company, visible: bool, actor: User | None
+) -> Company:
+    """Give or withdraw the company's consent to appear in the partner directory."""
+    with transaction.atomic():
+        company = company_for_update(company.pk)
+        if company.directory_visible != visible:
+            company.directory_visible = visible
+            _save_company(company, fields=["directory_visible"], actor=actor)
+    return company
+
+
+def _delete_files_on_commit(storage, names: list[str]) -> None:
+    # After the commit only: a rolled-back change still points at these files.
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def _logo_names(company: Company) -> list[str]:
+    return [file.name for file in (company.logo, company.logo_thumbnail) if file]
+
+
+def company_set_logo(*, company: Company, file, actor: User | None) -> Company:
+    """Replace the logo with a checked, re-encoded copy of `file` and its thumbnail.
+
+    A refused file changes nothing; the old files are deleted only once the new ones are
+    committed, so a failure at any step leaves the previous logo in place.
+    """
+    processed = process_logo(file)  # before the transaction: it may take a moment
+    with transaction.atomic():
+        company = company_for_update(company.pk)
+        storage, old_names = company.logo.storage, _logo_names(company)
+        try:
+            company.logo.save(processed.logo_name, ContentFile(processed.logo), save=False)
+            company.logo_thumbnail.save(
+                processed.thumbnail_name, ContentFile(processed.thumbnail), save=False
+            )
+            _save_company(company, fields=["logo", "logo_thumbnail"], actor=actor)
+        except BaseException:
+            for name in set(_logo_names(company)) - set(old_names):
+                storage.delete(name)
+            raise
+        _delete_files_on_commit(storage, old_names)
+    return company
+
+
+def company_remove_logo(*, company: Company, actor: User | None) -> Company:
+    with transaction.atomic():
+        company = company_for_update(company.pk)
+        storage, old_names = company.logo.storage, _logo_names(company)
+        if old_names:
+            company.logo, company.logo_thumbnail = "", ""
+            _save_company(company, fields=["logo", "logo_thumbnail"], actor=actor)
+            _delete_files_on_commit(storage, old_names)
+    return company
+
+
+def company_delete(*, company: Company, actor: User | None) -> None:
+    """Delete a company nothing refers to (reports, leases, applications: 409 in_use);
+    its contacts and memberships go with it."""
+    with transaction.atomic():
+        company = company_for_update(company.pk)
+        storage, old_names = company.logo.storage, _logo_names(company)
+        company._history_user = actor
+        try:
+            with transaction.atomic():
+                company.delete()
+        except (ProtectedError, RestrictedError) as error:
+            kinds = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects})
+            raise InUse(
+                f"{company} still has {', '.join(str(kind) for kind in kinds)}; "
+                "set it to exited instead.",
+            ) from None
+        _delete_files_on_commit(storage, old_names)
+        # TODO(directory feed): a visible company deleted appends a tombstone here.
+
+
+def member_add(*, company: Company, user: User, actor: User | None) -> CompanyMember:
+    """Make `user` a representative of `company`."""
+    with transaction.atomic():
+        company = company_for_update(company.pk)
+        if CompanyMember.objects.filter(company=company, user=user).exists():
+            raise AlreadyMember(f"{user.email} already represents {company}.", field="user")
+        member = CompanyMember(company=company, user=user)
+        member.full_clean(validate_constraints=False)
+        member._history_user = actor
+        member.save()
+    return member
+
+
+def member_remove(*, member: CompanyMember, actor: User | None) -> None:
+    with transaction.atomic():
+        member._history_user = actor
+        member.delete()
+
+
+FIRST_REPORT_YEAR = 2000  # the reports' database check (tenant_report_year_from_2000)
+CONTACT_FIELDS = frozenset({"name", "role", "email", "phone", "is_primary"})
+
+
+def _take_primary(contact: Contact, *, actor: User | None) -> None:
+    # One primary contact per company: naming a new one demotes the old one.
+    others = Contact.objects.filter(company_id=contact.company_id, is_primary=True)
+    if contact.pk:
+        others = others.exclude(pk=contact.pk)
+    for other in others.select_for_update().order_by("pk"):
+        other.is_primary = False
+        save_changed(other, fields=["is_primary"], actor=actor)
+
+
+def contact_create(*, company: Company, name: str, actor: User | None, **fields) -> Contact:
+    unknown = set(fields) - CONTACT_FIELDS
+    if unknown:
+        raise ValueError(f"contact_create cannot set {sorted(unknown)}")
+    with transaction.atomic():
+        company = company_for_update(company.pk)  # primary contacts of one company queue here
+        contact = Contact(company=company, name=name, **fields)
+        contact.full_clean(validate_constraints=False)
+        if contact.is_primary:
+            _take_primary(contact, actor=actor)
+        contact._history_user = actor
+        contact.save()
+    return contact
+
+
+def contact_update(*, contact: Contact, actor: User | None, **changes) -> Contact:
+    unknown = set(changes) - CONTACT_FIELDS
+    if unknown:
+        raise ValueError(f"contact_update cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        company_for_update(contact.company_id)
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        changed = [field for field, value in changes.items() if getattr(contact, field) != value]
+        for field in changed:
+            setattr(contact, field, changes[field])
+        if changed:
+            contact.full_clean(validate_constraints=False)
+            if "is_primary" in changed and contact.is_primary:
+                _take_primary(contact, actor=actor)
+            save_changed(contact, fields=changed, actor=actor)
+    return contact
+
+
+def contact_delete(*, contact: Contact, actor: User | None) -> None:
+    with transaction.atomic():
+        contact._history_user = actor
+        contact.delete()
+
+
+def report_submit(
+    *,
+    company: Company,
+    year: int,
+    period: str,
+    revenue_vnd: int,
+    headcount: int,
+    it_headcount: int,
+    export_revenue_usd: int = 0,
+    rnd_spend_vnd: int = 0,
+    actor: User | None,
+    today: date | None = None,
+) -> TenantReport:
+    """File the company's figures for one year and period: one report each, never replaced."""
+    today = today or timezone.localdate()
+    if year < FIRST_REPORT_YEAR:
+        raise InvalidReport(
+            f"Reports start in {FIRST_REPORT_YEAR}, not {year}.", field="year", code="invalid_year"
+        )
+    if year > today.year:
+        raise InvalidReport(
+            f"Reports are filed for past or current years, not {year}.",
+            field="year",
+            code="future_year",
+        )
+    if it_headcount > headcount:
+        raise InvalidReport(
+            f"The IT headcount ({it_headcount}) cannot exceed the headcount ({headcount}).",
+            field="it_headcount",
+            code="it_headcount_exceeds_headcount",
+        )
+    with transaction.atomic():
+        company = company_for_update(company.pk)  # two filings of one period queue here
+        if TenantReport.objects.filter(company=company, year=year, period=period).exists():
+            raise ReportExists(
+                f"{company} has already filed its {period} {year} report.", field="period"
+            )
+        report = TenantReport(
+            company=company,
+            year=year,
+            period=period,
+            revenue_vnd=revenue_vnd,
+            export_revenue_usd=export_revenue_usd,
+            headcount=headcount,
+            it_headcount=it_headcount,
+            rnd_spend_vnd=rnd_spend_vnd,
+            submitted_at=timezone.now(),
+            submitted_by=actor,
+        )
+        report.full_clean(validate_constraints=False)
+        report._history_user = actor
+        report.save()
+    return report

@@ -1,0 +1,122 @@
+import pytest
+
+from tenants.models import Company, TenantReport
+from tests.factories import make_company, make_contact, make_report
+from tests.tenants.images import image_bytes, upload
+
+
+@pytest.fixture
+def admin_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+def inline_management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_the_changelist_search_ignores_accents(admin_client):
+    make_company(legal_name="Công ty Cổ phần Phần mềm Đồng Tháp")
+    make_company(legal_name="Công ty TNHH Mỹ Tho")
+    response = admin_client.get("/admin/tenants/company/", {"q": "DONG THAP"})
+    assert response.status_code == 200
+    assert [company.legal_name for company in response.context["cl"].result_list] == [
+        "Công ty Cổ phần Phần mềm Đồng Tháp"
+    ]
+
+
+def test_the_changelist_filters_by_status_sector_and_consent(admin_client):
+    make_company(legal_name="A")
+    response = admin_client.get(
+        "/admin/tenants/company/",
+        {"status__exact": "prospect", "sector__exact": "software", "directory_visible__exact": "0"},
+    )
+    assert response.status_code == 200
+    assert [company.legal_name for company in response.context["cl"].result_list] == ["A"]
+
+
+def test_the_change_page_shows_contacts_members_reports_and_the_logo(
+    admin_client, company, representative, manager_client
+):
+    make_contact(company, name="Lê Thị Hoa")
+    make_report(company)
+    manager_client.post(
+        f"/api/v1/companies/{company.pk}/logo/", {"file": upload(image_bytes())}, format="multipart"
+    )
+    response = admin_client.get(f"/admin/tenants/company/{company.pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    company.refresh_from_db()
+    assert "Lê Thị Hoa" in page
+    assert str(representative) in page
+    assert company.logo_thumbnail.url in page
+    assert admin_client.get(f"/admin/tenants/company/{company.pk}/history/").status_code == 200
+    assert admin_client.get("/admin/tenants/tenantreport/").status_code == 200
+
+
+def test_saving_in_the_admin_goes_through_the_services(admin_client, manager):
+    data = {
+        "legal_name": "Công ty TNHH Sông Hàn",
+        "short_name": "",
+        "tax_code": "0312345673001",
+        "sector": "software",
+        "website": "",
+        "email": "",
+        "phone": "",
+        "address": "",
+        "founded_on": "",
+        "headcount": "",
+        "description": "",
+        "directory_visible": "on",
+        **inline_management("contacts", total=1),
+        "contacts-0-name": "Phạm Minh",
+        "contacts-0-role": "",
+        "contacts-0-email": "",
+        "contacts-0-phone": "",
+        **inline_management("members"),
+        **inline_management("reports"),
+    }
+    response = admin_client.post("/admin/tenants/company/add/", data)
+    assert response.status_code == 302, response.context["adminform"].errors
+    company = Company.objects.get()
+    assert (company.tax_code, company.directory_visible, company.version) == (
+        "0312345673-001",
+        True,
+        2,
+    )
+    assert [contact.name for contact in company.contacts.all()] == ["Phạm Minh"]
+    assert company.history.latest().history_user == manager
+
+
+def test_the_admin_refuses_a_bad_tax_code_on_the_form(admin_client):
+    data = {"legal_name": "X", "tax_code": "0312345674", "sector": "software"}
+    data |= inline_management("contacts") | inline_management("members")
+    data |= inline_management("reports")
+    response = admin_client.post("/admin/tenants/company/add/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["tax_code"] == [
+        "The check digit (10th digit) of 0312345674 does not match its first nine digits."
+    ]
+    assert Company.objects.count() == 0
+
+
+def test_a_status_action_uses_the_table(admin_client, company):
+    response = admin_client.post(
+        "/admin/tenants/company/",
+        {"action": "set_status_suspended", "_selected_action": [str(company.pk)]},
+    )
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.status == "prospect"  # prospect -> suspended is not in the table
+    admin_client.post(
+        "/admin/tenants/company/",
+        {"action": "set_status_active", "_selected_action": [str(company.pk)]},
+    )
+    company.refresh_from_db()
+    assert company.status == "active"
+    assert TenantReport.objects.count() == 0
