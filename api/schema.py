@@ -44,10 +44,18 @@ _COMMON = {
 
 
 def add_problem_responses(result, generator, request, public):
-    """Declare the Problem schema and the error responses on every operation."""
-    components = result.setdefault("components", {})
-    components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-    ref = {"$ref": "#/components/schemas/Problem"}
+    """Declare the Problem schema and the error responses on every operation.
+
+    An error response that a view declares without a body (the 503 of /healthz) gets the
+    Problem body too. Request bodies say `additionalProperties: false`, since the base
+    serializer refuses unknown fields with 400 (clients and the fuzz test read the schema).
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+
+    def problem_content():
+        return {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
@@ -55,10 +63,18 @@ def add_problem_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for status, description in _COMMON.items():
                 responses.setdefault(
-                    status,
-                    {
-                        "description": description,
-                        "content": {"application/problem+json": {"schema": ref}},
-                    },
+                    status, {"description": description, "content": problem_content()}
                 )
+            for status, response in responses.items():
+                if str(status)[:1] in {"4", "5"} and not response.get("content"):
+                    response["content"] = problem_content()
+            for media_type in operation.get("requestBody", {}).get("content", {}).values():
+                _refuse_unknown_fields(media_type.get("schema", {}), schemas)
     return result
+
+
+def _refuse_unknown_fields(schema: dict, schemas: dict) -> None:
+    name = schema.get("$ref", "").rpartition("/")[2]
+    target = schemas.get(name) if name else schema
+    if target and target.get("type") == "object" and "properties" in target:
+        target.setdefault("additionalProperties", False)

@@ -247,7 +247,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # One name per choice set, wherever a serializer or filter reuses it.
+    "ENUM_NAME_OVERRIDES": {
+        "CompanyStatusEnum": "tenants.models.CompanyStatus",
+        "SectorEnum": "tenants.models.Sector",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_problem_responses",

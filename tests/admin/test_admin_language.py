@@ -11,9 +11,13 @@ def _po_entries() -> list[tuple[str, str]]:
     """(msgid, msgstr) pairs of the Vietnamese catalogue, header left out."""
 
     def joined(block: str) -> str:
-        return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block)).encode().decode(
-            "unicode_escape"
-        ).encode("latin-1").decode("utf-8")
+        return (
+            "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block))
+            .encode()
+            .decode("unicode_escape")
+            .encode("latin-1")
+            .decode("utf-8")
+        )
 
     entries = []
     pattern = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.MULTILINE)
