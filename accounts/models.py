@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.search import normalise
 from core.models import BaseModel
 
 MANAGERS_GROUP = "managers"
@@ -54,7 +55,9 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Kept by save(): email and name, lower case, without diacritics (accounts/search.py).
+    search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "search_text"])
 
     objects = UserManager()
 
@@ -80,6 +83,10 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
+        self.search_text = normalise(f"{self.email} {self.full_name}")[:500]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"email", "full_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def is_manager(self) -> bool:

@@ -2,6 +2,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import MANAGERS_GROUP, REVIEWERS_GROUP, User
 from accounts.roles import Role
+from accounts.search import search_terms
 
 
 def users_with_roles() -> QuerySet[User]:
@@ -30,7 +31,10 @@ def users_list() -> QuerySet[User]:
 
 
 def users_search(users: QuerySet[User], text: str) -> QuerySet[User]:
-    return users.filter(Q(email__icontains=text) | Q(full_name__icontains=text))
+    """Every word must occur in the email or name, accents ignored (`thi lan` = `Thị Lan`)."""
+    for term in search_terms(text):
+        users = users.filter(search_text__contains=term)
+    return users
 
 
 def users_in_role(users: QuerySet[User], role: str) -> QuerySet[User]:

@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.search import normalise
 from core.models import BaseModel
-from tenants.search import normalise
 
 
 class CompanyStatus(models.TextChoices):
@@ -76,7 +76,7 @@ class Company(BaseModel):
         default=False,  # consent is opt-in
         help_text=_("The company's consent to appear in the partner directory."),
     )
-    # Kept by save(): names and tax code, lower case, without diacritics (tenants/search.py).
+    # Kept by save(): names and tax code, lower case, without diacritics (accounts/search.py).
     search_text = models.CharField(max_length=512, editable=False, db_index=True, default="")
 
     history = HistoricalRecords(excluded_fields=["search_text"])

@@ -3,8 +3,8 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import User, is_manager
+from accounts.search import search_terms
 from tenants.models import Company, CompanyMember, Contact, TenantReport
-from tenants.search import search_terms
 
 
 def companies_visible_to(user: User) -> QuerySet[Company]:

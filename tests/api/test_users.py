@@ -320,3 +320,16 @@ def test_the_users_list_runs_the_same_queries_for_one_user_or_many(
     with django_assert_max_num_queries(9):
         response = manager_client.get("/api/v1/users/?page_size=200")
     assert len(response.json()["results"]) == extra_users + 2
+
+
+def test_the_user_search_ignores_accents_and_case(manager_client):
+    lan = make_user(email="lan@example.vn", full_name="Trần Thị Lan")
+    make_user(email="dung@example.vn", full_name="Đặng Văn Dũng")
+
+    plain = manager_client.get("/api/v1/users/?search=thi lan").json()["results"]
+    accented = manager_client.get("/api/v1/users/?search=THỊ LAN").json()["results"]
+    d_stroke = manager_client.get("/api/v1/users/?search=dang van dung").json()["results"]
+
+    assert [row["id"] for row in plain] == [str(lan.pk)]
+    assert [row["id"] for row in accented] == [str(lan.pk)]
+    assert [row["email"] for row in d_stroke] == ["dung@example.vn"]

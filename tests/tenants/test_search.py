@@ -1,7 +1,7 @@
 import pytest
 
+from accounts.search import normalise
 from tenants.models import Company
-from tenants.search import normalise
 from tests.factories import make_company
 
 
