@@ -4,6 +4,8 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 
 class StrictFieldsMixin:
@@ -29,9 +31,35 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
-class Serializer(StrictFieldsMixin, serializers.Serializer):
+class FastRepresentationMixin:
+    """DRF's `to_representation`, with the readable fields worked out once per serializer.
+
+    DRF walks `self.fields` and re-checks `write_only` for every row; with `many=True` one
+    child serializer renders the whole page, so caching that list saves a fifth of a list
+    endpoint's time (bench S1) without changing a byte of the output.
+    """
+
+    def to_representation(self, instance):
+        readable = self.__dict__.get("_readable_cache")
+        if readable is None:
+            readable = self._readable_cache = [
+                (field.field_name, field.get_attribute, field.to_representation)
+                for field in self._readable_fields
+            ]
+        representation = {}
+        for name, get_attribute, to_representation in readable:
+            try:
+                attribute = get_attribute(instance)
+            except SkipField:
+                continue
+            value = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            representation[name] = None if value is None else to_representation(attribute)
+        return representation
+
+
+class Serializer(StrictFieldsMixin, FastRepresentationMixin, serializers.Serializer):
     pass
 
 
-class ModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class ModelSerializer(StrictFieldsMixin, FastRepresentationMixin, serializers.ModelSerializer):
     pass
