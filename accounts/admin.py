@@ -1,10 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
+from accounts.roles import GRANTABLE_ROLES, Role, roles_of
+from accounts.services import user_set_roles
+from core.errors import DomainError
+
+ROLE_CHOICES = [(role.value, role.label) for role in Role if role in GRANTABLE_ROLES]
 
 admin.site.site_header = _("softpark administration")
 admin.site.site_title = _("softpark")
@@ -18,9 +24,24 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 class UserChangeFormForEmail(UserChangeForm):
+    # Roles instead of raw groups: granting `manager` also opens the admin (is_staff), and
+    # that rule lives in accounts.services.user_set_roles, which save_related calls.
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=ROLE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = User
-        fields = "__all__"
+        exclude = ["groups", "is_staff", "user_permissions"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            roles = roles_of(self.instance)
+            self.fields["roles"].initial = [r for r in roles if r in GRANTABLE_ROLES]
 
 
 @admin.register(User)
@@ -31,16 +52,26 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ["email", "full_name", "language", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "language"]
     search_fields = ["email", "full_name"]
-    readonly_fields = ["id", "version", "last_login", "date_joined"]
+    readonly_fields = ["id", "version", "is_staff", "last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("id", "email", "password")}),
         (_("Profile"), {"fields": ("full_name", "language", "version")}),
         (
             _("Roles and access"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups")},
+            {"fields": ("is_active", "roles", "is_superuser")},
         ),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("is_staff", "last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "roles" in form.cleaned_data:
+            try:
+                user_set_roles(
+                    user=form.instance, roles=form.cleaned_data["roles"], actor=request.user
+                )
+            except DomainError as refusal:
+                messages.error(request, refusal.detail)
