@@ -3,6 +3,7 @@
 Contacts, members and reports live in `api/company_related.py`.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,6 +18,7 @@ from accounts.models import is_manager
 from api.csv import CSVRenderer, FormatParamFirstNegotiation
 from api.serializers import ModelSerializer, Serializer
 from api.views import ModelViewSet, etag_of
+from park.selectors import companies_leasing_in
 from tenants import services
 from tenants.models import Company, CompanyStatus, Sector
 from tenants.selectors import companies_matching, companies_visible_to
@@ -94,6 +96,7 @@ class CompanyFilter(filters.FilterSet):
     search = filters.CharFilter(
         method="filter_search", label=_("Names or tax code, accents ignored")
     )
+    park = filters.UUIDFilter(method="filter_park", label=_("Park id: a lease active today"))
 
     class Meta:
         model = Company
@@ -101,6 +104,9 @@ class CompanyFilter(filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return companies_matching(queryset, value)
+
+    def filter_park(self, queryset, name, value):
+        return queryset.filter(pk__in=companies_leasing_in(value, on=timezone.localdate()))
 
 
 # Actions a representative may take on their own company; the rest are the managers'.

@@ -187,6 +187,9 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or VAR_DIR / "media")
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Pitch decks: outside MEDIA_ROOT, so no URL serves them; the API streams them to the few
+# who may read them (api.md, Files).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
 
 # --- Request limits ----------------------------------------------------------------------------
 JSON_BODY_MAX_BYTES = 1024 * 1024  # api.md: JSON bodies at most 1 MB -> 413
@@ -211,6 +214,8 @@ REST_FRAMEWORK = {
     # Token first: a request with no credentials is answered 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
+        # A partner key (Bearer) outside the directory endpoints: 401 (api/partner_auth.py).
+        "api.partner_auth.PartnerKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -251,6 +256,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CompanyStatusEnum": "tenants.models.CompanyStatus",
         "SectorEnum": "tenants.models.Sector",
+        "ApplicationStateEnum": "incubator.models.ApplicationState",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -38,3 +38,25 @@ class OutsideLease(DomainError):
 class InvalidDesks(DomainError):
     code = "invalid"
     title = _("Invalid number of desks.")
+
+
+class SpaceCodeTaken(DomainError):
+    """A duplicate natural key: a unit or building code, a floor level, the home park."""
+
+    code = "unique"
+    title = _("This value is already taken.")
+
+
+class InvalidSpace(DomainError):
+    """A park, building, floor or unit whose fields break a rule (`code` names it)."""
+
+    title = _("The space record breaks a rule of the park.")
+
+    def __init__(self, detail: str, *, field: str, code: str = "invalid", **extra):
+        super().__init__(detail, field=field, **extra)
+        self.code = code
+
+
+class ContractNumberTaken(DomainError):
+    code = "unique"
+    title = _("Another lease has this contract number.")

@@ -3,9 +3,23 @@
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 
-from park.models import Lease, Unit
+from accounts.models import User, is_manager
+from park.models import Lease, LeaseStatus, Unit
+from tenants.models import CompanyMember
 
 
 def units_for_update(unit_ids: Iterable) -> list[Unit]:
@@ -45,8 +59,9 @@ def desk_usage_runs(
         if begin > finish:
             continue
         changes[begin] = changes.get(begin, 0) + lease.desks
-        after = finish + timedelta(days=1)
-        changes[after] = changes.get(after, 0) - lease.desks
+        if finish < date.max:  # a lease ending on the last day there is never ends
+            after = finish + timedelta(days=1)
+            changes[after] = changes.get(after, 0) - lease.desks
     runs, used, cursor = [], 0, start_date
     for day in sorted(changes):
         if day > end_date:
@@ -83,3 +98,110 @@ def unit_availability(*, unit: Unit, start_date: date, end_date: date) -> list[d
         else:
             runs.append({"start_date": begin, "end_date": finish, "free_desks": max(free, 0)})
     return runs
+
+
+# --- shaped reads for the API and the admin ----------------------------------------------
+
+
+def lease_periods_overlapping(*, start_date: date, end_date: date | None) -> Q:
+    """Non-cancelled leases sharing a day with [start_date, end_date] (inclusive; None: open)."""
+    condition = Q(cancelled_at__isnull=True) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+    )
+    if end_date is not None:
+        condition &= Q(start_date__lte=end_date)
+    return condition
+
+
+def leases_covering(day: date) -> QuerySet[Lease]:
+    """Non-cancelled leases whose inclusive [start_date, end_date] contains `day`."""
+    return Lease.objects.filter(lease_periods_overlapping(start_date=day, end_date=day))
+
+
+def units_available(
+    units: QuerySet[Unit], *, start_date: date, end_date: date, desks: int = 1
+) -> QuerySet[Unit]:
+    """`units` with `desks` desks free on every day of [start_date, end_date] (api.md,
+    Availability): an active exclusive unit of that capacity with no lease in the range, or an
+    active pool whose busiest day of the range leaves that many desks.
+
+    One SQL query, no Python loop. A pool's leased desks only rise on a day some lease starts,
+    so its busiest day of the range is the range's first day or a lease start inside it: a
+    pool is crowded when, on some overlapping lease's max(start, range start), the desks
+    leased plus those asked exceed its capacity. Both refusals are uncorrelated `NOT IN`
+    subqueries, which PostgreSQL hashes once instead of probing per unit (bench S3).
+    """
+    in_range = Lease.objects.filter(
+        lease_periods_overlapping(start_date=start_date, end_date=end_date)
+    )
+    # `is_exclusive` is the unit's kind copied by lease_create (a leased unit keeps its kind).
+    taken = in_range.filter(is_exclusive=True).values("unit_id")
+    day = Greatest(OuterRef("start_date"), Value(start_date, output_field=DateField()))
+    leased_that_day = (
+        Lease.objects.filter(unit=OuterRef("unit_id"), cancelled_at__isnull=True)
+        .filter(start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by()
+        # SUM as a plain function: one aggregate row without a GROUP BY.
+        .annotate(total=Func(F("desks"), function="SUM", output_field=IntegerField()))
+        .values("total")
+    )
+    crowded = (
+        in_range.filter(is_exclusive=False)
+        .annotate(leased=Subquery(leased_that_day, output_field=IntegerField()))
+        .filter(leased__gt=F("unit__capacity") - Value(desks))
+        .values("unit_id")
+    )
+    return (
+        units.filter(is_active=True, capacity__gte=desks)
+        .exclude(pk__in=taken)
+        .exclude(pk__in=crowded)
+    )
+
+
+def leased_desks_subquery(day: date) -> Coalesce:
+    """Desks of `OuterRef("pk")` leased on `day` (0 when none), for `Unit` annotations."""
+    desks = (
+        leases_covering(day)
+        .filter(unit=OuterRef("pk"))
+        .order_by()
+        .values("unit")
+        .annotate(total=Sum("desks"))
+        .values("total")
+    )
+    return Coalesce(Subquery(desks, output_field=IntegerField()), Value(0))
+
+
+def units_with_occupancy(units: QuerySet[Unit] | None = None, *, on: date) -> QuerySet[Unit]:
+    """Units with `desks_on_lease` (desks leased on `on`) summed by the database, ordered."""
+    units = Unit.objects.all() if units is None else units
+    return units.annotate(desks_on_lease=leased_desks_subquery(on)).order_by("code", "pk")
+
+
+def leases_visible_to(user: User) -> QuerySet[Lease]:
+    """Managers see every lease; a representative their companies' leases; others none."""
+    leases = Lease.objects.select_related("unit", "company")
+    if not is_manager(user):
+        mine = CompanyMember.objects.filter(user=user).values("company")
+        leases = leases.filter(company__in=mine)
+    return leases.order_by("start_date", "pk")
+
+
+def leases_in_status(leases: QuerySet[Lease], status: str, *, on: date) -> QuerySet[Lease]:
+    """The leases whose derived status (Lease.status_on) on `on` is `status`."""
+    running = leases.filter(cancelled_at__isnull=True)
+    if status == LeaseStatus.CANCELLED:
+        return leases.filter(cancelled_at__isnull=False)
+    if status == LeaseStatus.UPCOMING:
+        return running.filter(start_date__gt=on)
+    if status == LeaseStatus.ENDED:
+        return running.filter(end_date__lt=on)
+    if status == LeaseStatus.ACTIVE:
+        return running.filter(lease_periods_overlapping(start_date=on, end_date=on))
+    raise ValueError(f"unknown lease status {status!r}")
+
+
+def companies_leasing_in(park, *, on: date) -> QuerySet:
+    """Ids of the companies holding a lease in `park` (a Park or its id) on `on`."""
+    park_id = getattr(park, "pk", park)
+    return leases_covering(on).filter(unit__park_id=park_id).values("company_id")

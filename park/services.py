@@ -11,14 +11,23 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TypeVar
 
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from accounts.models import User
-from core.errors import InvalidTransition
+from core.errors import InUse, InvalidTransition
 from core.models import save_changed
-from park.exceptions import InvalidDesks, OutsideLease, UnitInactive, UnitUnavailable
-from park.models import EXCLUSIVE_KINDS, Lease, LeaseStatus, Unit
+from park.exceptions import (
+    ContractNumberTaken,
+    InvalidDesks,
+    InvalidSpace,
+    OutsideLease,
+    SpaceCodeTaken,
+    UnitInactive,
+    UnitUnavailable,
+)
+from park.models import EXCLUSIVE_KINDS, Building, Floor, Lease, LeaseStatus, Park, Unit, UnitKind
 from park.selectors import desk_usage_runs, leases_overlapping, units_for_update
 from tenants.models import Company, CompanyStatus
 from tenants.services import company_set_status
@@ -120,6 +129,16 @@ def _activate_if_current(lease: Lease, *, actor: User | None) -> None:
         )
 
 
+def _ensure_contract_number_free(number: str, *, exclude: Lease | None = None) -> None:
+    taken = Lease.objects.filter(contract_number=number)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ContractNumberTaken(
+            f"Another lease has contract number {number}.", field="contract_number"
+        )
+
+
 def lease_create(
     *,
     unit: Unit,
@@ -165,9 +184,23 @@ def lease_create(
                 contract_number=contract_number or None,
                 note=note,
             )
-            lease.full_clean()
+            # Field checks only: the unit is locked (it exists), the company is an instance,
+            # the id is new, the dates and desks were checked above; the constraints' queries
+            # would cost more round trips than the booking itself (bench S4).
+            lease.full_clean(
+                exclude=["unit", "company"], validate_unique=False, validate_constraints=False
+            )
             lease._history_user = actor  # django-simple-history records who did it
-            lease.save()
+            if lease.contract_number is None:
+                lease.save()
+            else:
+                _ensure_contract_number_free(lease.contract_number)
+                try:
+                    with transaction.atomic():  # a parallel insert of the same number
+                        lease.save()
+                except IntegrityError:
+                    _ensure_contract_number_free(lease.contract_number)
+                    raise
             _activate_if_current(lease, actor=actor)
         return lease
 
@@ -224,13 +257,14 @@ def lease_renew(*, lease: Lease, end_date: date | None, actor: User | None) -> L
             )
         if end_date is not None and end_date <= lease.end_date:
             raise OutsideLease(f"A renewal must end after {lease.end_date}.", field="end_date")
-        _check_room(
-            unit=lease.unit,
-            start_date=lease.end_date + timedelta(days=1),
-            end_date=end_date,
-            desks=lease.desks,
-            exclude=lease,
-        )
+        if lease.end_date < date.max:  # nothing lies after the calendar's last day
+            _check_room(
+                unit=lease.unit,
+                start_date=lease.end_date + timedelta(days=1),
+                end_date=end_date,
+                desks=lease.desks,
+                exclude=lease,
+            )
         lease.end_date = end_date
         _save_lease(lease, fields=["end_date"], actor=actor)
     return lease
@@ -265,3 +299,331 @@ def lease_update(*, lease: Lease, actor: User | None, **changes) -> Lease:
         lease.full_clean()
         _save_lease(lease, fields=sorted(changes), actor=actor)
     return lease
+
+
+# --- parks, buildings, floors, units ------------------------------------------------------
+#
+# Natural keys (the home park, a building code, a floor level, a unit code) are checked
+# before the insert so the refusal names its field; the database constraint behind each
+# check catches a parallel insert that slipped in between, and the check then runs again.
+
+PARK_FIELDS = frozenset({"name", "slug", "city", "province", "land_area_m2", "is_home"})
+BUILDING_FIELDS = frozenset({"code", "name", "gross_area_m2", "land_area_m2"})
+FLOOR_FIELDS = frozenset({"level", "name", "plan_width", "plan_height"})
+UNIT_FIELDS = frozenset(
+    {
+        "floor",
+        "code",
+        "name",
+        "kind",
+        "area_m2",
+        "capacity",
+        "monthly_rate_vnd",
+        "is_active",
+        "plan_polygon",
+    }
+)
+
+
+def _refuse_unknown(fields, allowed: frozenset, *, service: str) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"{service} cannot set {sorted(unknown)}")
+
+
+def _save_new(record, *, check: Callable[[], None], actor: User | None) -> None:
+    """Check the natural key, validate and insert `record` with `actor` in its history."""
+    check()
+    record.full_clean(validate_constraints=False)
+    record._history_user = actor
+    try:
+        with transaction.atomic():  # a parallel insert of the same key lands here
+            record.save()
+    except IntegrityError:
+        check()
+        raise
+
+
+def _save_existing(record, *, fields: list[str], check: Callable[[], None], actor) -> None:
+    check()
+    record.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            save_changed(record, fields=fields, actor=actor)
+    except IntegrityError:
+        check()
+        raise
+
+
+def _delete(record, *, actor: User | None, instead: str) -> None:
+    """Delete `record`, or refuse with 409 in_use naming what still refers to it."""
+    record._history_user = actor
+    try:
+        with transaction.atomic():
+            record.delete()
+    except (ProtectedError, RestrictedError) as error:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise InUse(f"{record} still has {', '.join(kinds)}; {instead}") from None
+
+
+def _home_park_check(park: Park) -> Callable[[], None]:
+    def check() -> None:
+        if park.is_home and Park.objects.filter(is_home=True).exclude(pk=park.pk).exists():
+            raise SpaceCodeTaken(
+                "Another park is already the home park; unset it there first.", field="is_home"
+            )
+
+    return check
+
+
+def park_create(*, actor: User | None, **fields) -> Park:
+    """Record a park. Exactly one park is the home park (the one this installation runs)."""
+    _refuse_unknown(fields, PARK_FIELDS, service="park_create")
+    with transaction.atomic():
+        park = Park(**fields)
+        _save_new(park, check=_home_park_check(park), actor=actor)
+    return park
+
+
+def park_update(*, park: Park, actor: User | None, **changes) -> Park:
+    _refuse_unknown(changes, PARK_FIELDS, service="park_update")
+    with transaction.atomic():
+        park = Park.objects.select_for_update().get(pk=park.pk)
+        for field, value in changes.items():
+            setattr(park, field, value)
+        _save_existing(park, fields=sorted(changes), check=_home_park_check(park), actor=actor)
+    return park
+
+
+def park_delete(*, park: Park, actor: User | None) -> None:
+    """Delete a park nothing refers to (buildings, units: 409 in_use)."""
+    with transaction.atomic():
+        _delete(park, actor=actor, instead="delete or move them first.")
+
+
+def _building_code_check(building: Building) -> Callable[[], None]:
+    def check() -> None:
+        taken = Building.objects.filter(park_id=building.park_id, code=building.code)
+        if taken.exclude(pk=building.pk).exists():
+            raise SpaceCodeTaken(f"The park already has a building {building.code}.", field="code")
+
+    return check
+
+
+def building_create(*, park: Park, actor: User | None, **fields) -> Building:
+    _refuse_unknown(fields, BUILDING_FIELDS, service="building_create")
+    with transaction.atomic():
+        building = Building(park=park, **fields)
+        _save_new(building, check=_building_code_check(building), actor=actor)
+    return building
+
+
+def building_update(*, building: Building, actor: User | None, **changes) -> Building:
+    """Change a building's fields; its park is fixed (its units' copied park depends on it)."""
+    _refuse_unknown(changes, BUILDING_FIELDS, service="building_update")
+    with transaction.atomic():
+        building = Building.objects.select_for_update().get(pk=building.pk)
+        for field, value in changes.items():
+            setattr(building, field, value)
+        _save_existing(
+            building,
+            fields=sorted(changes),
+            check=_building_code_check(building),
+            actor=actor,
+        )
+    return building
+
+
+def building_delete(*, building: Building, actor: User | None) -> None:
+    with transaction.atomic():
+        _delete(building, actor=actor, instead="delete its floors first.")
+
+
+def _floor_level_check(floor: Floor) -> Callable[[], None]:
+    def check() -> None:
+        taken = Floor.objects.filter(building_id=floor.building_id, level=floor.level)
+        if taken.exclude(pk=floor.pk).exists():
+            raise SpaceCodeTaken(
+                f"The building already has a floor at level {floor.level}.", field="level"
+            )
+
+    return check
+
+
+def _refuse_small_plan(floor: Floor) -> None:
+    if floor.plan_width < 1 or floor.plan_height < 1:
+        field = "plan_width" if floor.plan_width < 1 else "plan_height"
+        raise InvalidSpace("A floor plan is at least 1 x 1.", field=field, code="min_value")
+
+
+def floor_create(*, building: Building, actor: User | None, **fields) -> Floor:
+    _refuse_unknown(fields, FLOOR_FIELDS, service="floor_create")
+    with transaction.atomic():
+        floor = Floor(building=building, **fields)
+        _refuse_small_plan(floor)
+        _save_new(floor, check=_floor_level_check(floor), actor=actor)
+    return floor
+
+
+def floor_update(*, floor: Floor, actor: User | None, **changes) -> Floor:
+    """Change a floor's fields; its building is fixed (its units' copied park depends on it)."""
+    _refuse_unknown(changes, FLOOR_FIELDS, service="floor_update")
+    with transaction.atomic():
+        floor = Floor.objects.select_for_update().get(pk=floor.pk)
+        for field, value in changes.items():
+            setattr(floor, field, value)
+        _refuse_small_plan(floor)
+        _save_existing(floor, fields=sorted(changes), check=_floor_level_check(floor), actor=actor)
+    return floor
+
+
+def floor_delete(*, floor: Floor, actor: User | None) -> None:
+    with transaction.atomic():
+        _delete(floor, actor=actor, instead="delete or move its units first.")
+
+
+def _unit_code_check(unit: Unit) -> Callable[[], None]:
+    def check() -> None:
+        taken = Unit.objects.filter(park_id=unit.park_id, code=unit.code).exclude(pk=unit.pk)
+        if taken.exists():
+            raise SpaceCodeTaken(f"The park already has a unit {unit.code}.", field="code")
+
+    return check
+
+
+def _refuse_bad_polygon(polygon, *, floor: Floor) -> None:
+    """`plan_polygon` is null or at least three [x, y] points inside the floor's plan."""
+    if polygon is None:
+        return
+    message = (
+        f"A polygon is a list of at least 3 [x, y] points within the floor plan "
+        f"({floor.plan_width} x {floor.plan_height})."
+    )
+    if not isinstance(polygon, list) or len(polygon) < 3:
+        raise InvalidSpace(message, field="plan_polygon")
+    for point in polygon:
+        if not (isinstance(point, list | tuple) and len(point) == 2):
+            raise InvalidSpace(message, field="plan_polygon")
+        for value, limit in zip(point, (floor.plan_width, floor.plan_height), strict=True):
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if not number or not 0 <= value <= limit:  # also refuses NaN
+                raise InvalidSpace(message, field="plan_polygon")
+
+
+def _refuse_bad_capacity(unit: Unit) -> None:
+    if unit.capacity < 1:
+        raise InvalidSpace("A unit holds at least 1.", field="capacity", code="min_value")
+    if unit.kind == UnitKind.RACK and unit.capacity != 1:
+        raise InvalidSpace("A rack has a capacity of 1.", field="capacity")
+
+
+def unit_create(*, floor: Floor, code: str, kind: str, actor: User | None, **fields) -> Unit:
+    """Record a unit on `floor`; its park is copied from the floor's building."""
+    _refuse_unknown({"floor", "code", "kind", *fields}, UNIT_FIELDS, service="unit_create")
+    with transaction.atomic():
+        unit = Unit(floor=floor, code=code, kind=kind, **fields)
+        unit.park_id = floor.building.park_id
+        _refuse_bad_capacity(unit)
+        _refuse_bad_polygon(unit.plan_polygon, floor=floor)
+        _save_new(unit, check=_unit_code_check(unit), actor=actor)
+    return unit
+
+
+def _refuse_changes_under_leases(unit: Unit, *, before: Unit) -> None:
+    """A unit's kind and capacity shape the leases it holds: a leased unit keeps its kind, a
+    leased exclusive unit its capacity (its leases hold all of it), and a pool never shrinks
+    below the desks leased on any day from today on."""
+    kind_changed = unit.kind != before.kind
+    capacity_changed = unit.capacity != before.capacity
+    if not (kind_changed or capacity_changed):
+        return
+    running = Lease.objects.filter(unit=unit, cancelled_at__isnull=True).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today())
+    )
+    if kind_changed:
+        if Lease.objects.filter(unit=unit, cancelled_at__isnull=True).exists():
+            raise InvalidSpace(
+                f"{unit.code} has leases: its kind cannot change.", field="kind", code="leased"
+            )
+        return
+    if before.kind in EXCLUSIVE_KINDS:
+        if running.exists():
+            raise InvalidSpace(
+                f"{unit.code} is leased whole: end its leases before changing its capacity.",
+                field="capacity",
+                code="leased",
+            )
+        return
+    leases = list(running)
+    if not leases:
+        return
+    horizon = max([lease.end_date or lease.start_date for lease in leases] + [today()])
+    busiest = max(
+        used for _b, _f, used in desk_usage_runs(leases, start_date=today(), end_date=horizon)
+    )
+    if unit.capacity < busiest:
+        raise InvalidSpace(
+            f"{busiest} desks of {unit.code} are leased on its busiest day ahead.",
+            field="capacity",
+            code="leased",
+        )
+
+
+def unit_update(*, unit: Unit, actor: User | None, **changes) -> Unit:
+    """Change a unit. Moving it to another floor re-copies its park (and re-checks its code
+    there); kind and capacity changes must fit the leases it holds."""
+    _refuse_unknown(changes, UNIT_FIELDS, service="unit_update")
+    with transaction.atomic():
+        [before] = units_for_update([unit.pk])  # lease_create waits on the same lock
+        unit = Unit.objects.select_related("floor__building").get(pk=before.pk)
+        for field, value in changes.items():
+            setattr(unit, field, value)
+        unit.park_id = unit.floor.building.park_id
+        _refuse_bad_capacity(unit)
+        _refuse_bad_polygon(unit.plan_polygon, floor=unit.floor)
+        _refuse_changes_under_leases(unit, before=before)
+        fields = sorted(changes)
+        _save_existing(unit, fields=fields, check=_unit_code_check(unit), actor=actor)
+    return unit
+
+
+def unit_delete(*, unit: Unit, actor: User | None) -> None:
+    """Delete a unit nothing refers to; a unit with leases is deactivated instead (409)."""
+    with transaction.atomic():
+        _delete(unit, actor=actor, instead="set it inactive instead.")
+
+
+def companies_activate_for_leases_starting(
+    *, since: date, on: date, actor: User | None = None
+) -> list[Company]:
+    """Make `active` the prospect or exited companies whose lease starts in [since, on] and
+    still covers `on` (design/domain.md: "on the start day of a future one"). Run daily by
+    `manage.py refresh_statuses`; `since` lets a run catch up on days the cron missed.
+
+    Idempotent: an active company is left alone, and a suspended one stays suspended (a
+    manager lifts a suspension, not a lease). `actor` None is the system.
+    """
+    starting = (
+        Lease.objects.filter(start_date__gte=since, start_date__lte=on, cancelled_at__isnull=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .filter(company__status__in=[CompanyStatus.PROSPECT, CompanyStatus.EXITED])
+        .select_related("unit")
+        .order_by("company_id", "start_date", "pk")
+    )
+    activated: list[Company] = []
+    for lease in starting:
+        if activated and activated[-1].pk == lease.company_id:
+            continue
+        with transaction.atomic():
+            company = Company.objects.select_for_update().get(pk=lease.company_id)
+            if company.status not in {CompanyStatus.PROSPECT, CompanyStatus.EXITED}:
+                continue  # changed since the query: someone else decided
+            activated.append(
+                company_set_status(
+                    company=company,
+                    to=CompanyStatus.ACTIVE,
+                    actor=actor,
+                    note=f"Lease of {lease.unit} starts {lease.start_date}",
+                )
+            )
+    return activated

@@ -1,8 +1,7 @@
 """Every write to tenants: one function per use case, one transaction each, history kept.
 
-Every change to a `Company` row ends in `_save_company`. When the partner directory feed
-arrives (tenants/directory.py, design/sync.md), that one function appends the company's
-`DirectoryChange` row in the same transaction.
+Every change to a `Company` row ends in `_save_company`, which appends the company's
+`DirectoryChange` row (tenants/directory.py, design/sync.md) in the same transaction.
 """
 
 from datetime import date
@@ -17,6 +16,7 @@ from stdnum.vn import mst
 from accounts.models import User, is_manager
 from core.errors import InUse, InvalidTransition
 from core.models import save_changed
+from tenants import directory
 from tenants.exceptions import (
     AlreadyMember,
     FieldNotWritable,
@@ -105,8 +105,9 @@ def _ensure_tax_code_free(tax_code: str | None, *, exclude: Company | None = Non
 
 def _save_company(company: Company, *, fields: list[str], actor: User | None) -> None:
     """The one place a change to an existing company is saved (the directory feed's seam)."""
+    was_visible = directory.partners_see(company.pk)
     save_changed(company, fields=fields, actor=actor)
-    # TODO(directory feed): append DirectoryChange for company (tenants/directory.py) here.
+    directory.record_company_change(company, was_visible=was_visible)
 
 
 def company_create(*, legal_name: str, actor: User | None, **fields) -> Company:
@@ -126,7 +127,7 @@ def company_create(*, legal_name: str, actor: User | None, **fields) -> Company:
         except IntegrityError:
             _ensure_tax_code_free(fields["tax_code"])
             raise
-        # TODO(directory feed): a new company is a prospect without consent: invisible.
+        directory.record_company_change(company, was_visible=False)  # a prospect: nothing
     return company
 
 
@@ -238,6 +239,7 @@ def company_delete(*, company: Company, actor: User | None) -> None:
         company = company_for_update(company.pk)
         storage, old_names = company.logo.storage, _logo_names(company)
         company._history_user = actor
+        directory.record_company_deleted(company)  # rolled back with the delete if refused
         try:
             with transaction.atomic():
                 company.delete()
@@ -248,7 +250,6 @@ def company_delete(*, company: Company, actor: User | None) -> None:
                 "set it to exited instead.",
             ) from None
         _delete_files_on_commit(storage, old_names)
-        # TODO(directory feed): a visible company deleted appends a tombstone here.
 
 
 def member_add(*, company: Company, user: User, actor: User | None) -> CompanyMember:

@@ -178,3 +178,143 @@ def make_lease(**overrides):
     if "company" not in fields:
         fields["company"] = make_company()
     return lease_create(**fields)
+
+
+# --- incubator ----------------------------------------------------------------------------
+
+
+def make_program(**overrides):
+    """A published program, open from a month ago for a month more, with two criteria."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incubator.services import program_create
+
+    number = next(_numbers)
+    now = timezone.now()
+    fields = {
+        "name": f"Chương trình ươm tạo {number}",
+        "slug": f"program-{number}",
+        "opens_at": now - timedelta(days=30),
+        "closes_at": now + timedelta(days=30),
+        "seats": 10,
+        "incubation_months": 12,
+        "is_published": True,
+        "criteria": [
+            {"name": "Team", "weight": 2, "max_score": 10, "order": 1},
+            {"name": "Market", "weight": 1, "max_score": 5, "order": 2},
+        ],
+        "actor": None,
+    }
+    fields.update(overrides)
+    return program_create(**fields)
+
+
+# How make_application reaches each state: the moves after the draft, through the services.
+_PATHS = {
+    "draft": [],
+    "submitted": ["submitted"],
+    "screening": ["submitted", "screening"],
+    "interview": ["submitted", "screening", "interview"],
+    "accepted": ["submitted", "screening", "interview", "accepted"],
+    "rejected": ["submitted", "screening", "rejected"],
+    "waitlisted": ["submitted", "screening", "interview", "waitlisted"],
+    "withdrawn": ["submitted", "withdrawn"],
+    "incubating": ["submitted", "screening", "interview", "accepted", "incubating"],
+    "graduated": ["submitted", "screening", "interview", "accepted", "incubating", "graduated"],
+    "discontinued": [
+        "submitted",
+        "screening",
+        "interview",
+        "accepted",
+        "incubating",
+        "discontinued",
+    ],
+}
+
+
+def make_application(program=None, applicant=None, state: str = "draft", **overrides):
+    """A complete application (ready to submit), walked to `state` through the services."""
+    from datetime import date
+
+    from incubator.services import (
+        application_create,
+        application_onboard,
+        application_transition,
+    )
+
+    program = program or make_program()
+    applicant = applicant or make_user()
+    number = next(_numbers)
+    fields = {
+        "startup_name": f"Khởi nghiệp Số {number}",
+        "sector": "software",
+        "stage": "mvp",
+        "pitch": "Phần mềm quản lý nông trại cho Đồng bằng sông Cửu Long.",
+        "website": f"https://startup{number}.vn",
+        "team": [{"name": f"Người sáng lập {number}", "email": applicant.email, "role": "CEO"}],
+        "requested_desks": 2,
+    }
+    fields.update(overrides)
+    application = application_create(program=program, actor=applicant, **fields)
+    manager = None
+    for to in _PATHS[state]:
+        if to in {"submitted", "withdrawn"}:
+            actor = applicant
+        else:
+            manager = manager or make_manager()
+            actor = manager
+        if to == "incubating":
+            unit = None if program.workspace_unit_id else make_pool(desks=10)
+            application = application_onboard(
+                application=application, start_date=date(2027, 1, 1), unit=unit, actor=actor
+            )
+        else:
+            application = application_transition(application=application, to=to, actor=actor)
+    return application
+
+
+def make_assignment(application, reviewer=None):
+    from incubator.services import reviewer_assign
+
+    return reviewer_assign(
+        application=application, reviewer=reviewer or make_reviewer(), actor=make_manager()
+    )
+
+
+def make_review(application, reviewer=None, **overrides):
+    """An assigned reviewer's review (assigns them first when needed)."""
+    from incubator.models import ReviewAssignment
+    from incubator.services import review_create
+
+    if (
+        reviewer is None
+        or not ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exists()
+    ):
+        reviewer = make_assignment(application, reviewer).reviewer
+    fields = {"scores": {}, "recommendation": "maybe", "comment": ""}
+    fields.update(overrides)
+    return review_create(application=application, actor=reviewer, **fields)
+
+
+def make_pdf(extra: bytes = b"") -> bytes:
+    """A small, real PDF (one empty page) that any reader opens."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+    ]
+    body, offsets = b"%PDF-1.4\n" + extra, []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        body += b"%010d 00000 n \n" % offset
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return body

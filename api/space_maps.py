@@ -1,0 +1,63 @@
+"""`GET /floors/{id}/map.png?on=`: a floor's units coloured by their state on a day."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+from rest_framework.views import APIView
+
+from api.serializers import Serializer
+from park.maps import floor_map_png
+from park.models import Floor
+
+
+class PNGRenderer(BaseRenderer):
+    """Declares image/png for content negotiation and the schema; the view answers bytes."""
+
+    media_type = "image/png"
+    format = "png"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class MapQuerySerializer(Serializer):
+    on = serializers.DateField(required=False, help_text=_("The day shown; default today."))
+
+
+class FloorMapView(APIView):
+    """Any signed-in user may see a floor's map (they may read floors and units)."""
+
+    renderer_classes = [PNGRenderer]
+
+    @extend_schema(
+        operation_id="floors_map_png",
+        summary="Floor map",
+        description=(
+            "The floor's units, drawn from their plan polygons, coloured by their state on "
+            "`on` (free, partly leased, leased, upcoming: a lease starts within 30 days, "
+            "inactive) and labelled with the unit code and the tenant's short name."
+        ),
+        parameters=[
+            OpenApiParameter("on", OpenApiTypes.DATE, description="YYYY-MM-DD; default today")
+        ],
+        responses={(200, "image/png"): OpenApiTypes.BINARY},
+        tags=["floors"],
+    )
+    def get(self, request, pk):
+        floor = get_object_or_404(Floor.objects.select_related("building"), pk=pk)
+        query = MapQuerySerializer(
+            data={"on": request.query_params["on"]} if "on" in request.query_params else {}
+        )
+        query.is_valid(raise_exception=True)
+        on = query.validated_data.get("on") or timezone.localdate()
+        response = HttpResponse(floor_map_png(floor=floor, on=on), content_type="image/png")
+        # The picture changes with every lease: let nobody keep a stale copy.
+        response["Cache-Control"] = "private, no-cache"
+        return response

@@ -1,0 +1,36 @@
+"""Demo chain for `manage.py seed_demo`: the Quang Trung Software City chain, our park as a
+member and one partner. Idempotent (keyed by names and slugs), through services."""
+
+from datetime import date
+
+from accounts.models import User
+from chain.models import Chain, Membership, Partner
+from chain.services import chain_create, membership_create, partner_create
+from park.models import Park
+
+DEMO_CHAIN = "Chuỗi Công viên Phần mềm Quang Trung"
+DEMO_PARTNER = {
+    "name": "Công viên Phần mềm Quang Trung",
+    "slug": "quang-trung",
+    "base_url": "https://qtsc.example/",
+    "province": "Hồ Chí Minh",
+}
+
+
+def seed_chain(actor: User | None) -> Chain:
+    chain = Chain.objects.filter(name=DEMO_CHAIN).first() or chain_create(
+        name=DEMO_CHAIN, coordinator=DEMO_PARTNER["name"], actor=actor
+    )
+    home = Park.objects.filter(is_home=True).first()
+    if home is not None and not Membership.objects.filter(chain=chain, park=home).exists():
+        membership_create(
+            chain=chain,
+            park=home,
+            role="member",
+            joined_on=date(2024, 1, 1),
+            agreement_number="QTSC-2024-017",
+            actor=actor,
+        )
+    if not Partner.objects.filter(slug=DEMO_PARTNER["slug"]).exists():
+        partner_create(**DEMO_PARTNER, actor=actor)
+    return chain

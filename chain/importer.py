@@ -1,0 +1,234 @@
+"""Import of partners' directories into `PartnerCompany` mirrors (design/sync.md, "Import").
+
+Pull the feed from the stored cursor and apply each change only if its version is newer;
+the new cursor is stored after each page in the same transaction as its rows, so a sync
+killed midway resumes where it stopped. With no cursor (or a 410, or a cursor the partner no
+longer accepts) the snapshot is read under a new generation, then rows of older generations
+are marked deleted (mark and sweep). Notes live in their own table and survive all of this.
+Network errors and 5xx are retried with backoff; the stored cursor is never lost.
+
+Logos: only the partner's absolute `logo_url` is stored; fetching and checking the images
+is left for later.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from chain.exceptions import SyncFailed
+from chain.models import Partner, PartnerCompany
+from chain.net import NetworkError, request
+from chain.services import partner_api_key
+
+PAGE_LIMIT = 500
+RETRIES = 4
+RETRY_BASE_SECONDS = 0.5
+
+
+@dataclass
+class SyncResult:
+    partner: str
+    upserted: int = 0
+    deleted: int = 0
+    pages: int = 0
+    full: bool = False
+    error: str = ""
+    swept: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.partner}: FAILED after {self.pages} pages: {self.error}"
+        kind = "full resync" if self.full else "changes"
+        return (
+            f"{self.partner}: ok ({kind}), {self.pages} pages, {self.upserted} upserted, "
+            f"{self.deleted + self.swept} deleted"
+        )
+
+
+class _Gone(Exception):
+    """The partner no longer accepts our cursor (410, or 400 on `cursor`): resync."""
+
+
+def _url(partner: Partner, path: str, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"{partner.base_url.rstrip('/')}/api/v1/{path}" + (f"?{query}" if query else "")
+
+
+def _get(partner: Partner, url: str, *, sleep: Callable[[float], None]) -> dict:
+    headers = {"Authorization": f"Bearer {partner_api_key(partner)}", "Accept": "application/json"}
+    last_error = ""
+    for attempt in range(RETRIES + 1):
+        if attempt:
+            sleep(RETRY_BASE_SECONDS * 2 ** (attempt - 1))
+        try:
+            answer = request("GET", url, headers=headers)
+        except NetworkError as error:
+            last_error = str(error)
+            continue
+        if answer.status == 200:
+            try:
+                return answer.json()
+            except ValueError:
+                last_error = "the partner answered with something that is not JSON"
+                continue
+        if answer.status == 410:
+            raise _Gone
+        if answer.status == 400 and b'"cursor"' in answer.body:
+            raise _Gone
+        if answer.status >= 500 or answer.status == 429:
+            last_error = f"HTTP {answer.status}"
+            continue
+        raise SyncFailed(f"HTTP {answer.status} from {url.split('?')[0]}")
+    raise SyncFailed(last_error)
+
+
+def _mirror_fields(record: dict) -> dict:
+    return {
+        "version": int(record["version"]),
+        "fields": record,
+        "legal_name": str(record.get("legal_name") or "")[:255],
+        "short_name": str(record.get("short_name") or "")[:100],
+        "tax_code": str(record.get("tax_code") or "")[:20],
+        "sector": str(record.get("sector") or "")[:20],
+        "website": str(record.get("website") or "")[:300],
+        "logo_url": str(record.get("logo_url") or "")[:500],
+        "remote_updated_at": parse_datetime(record["updated_at"])
+        if record.get("updated_at")
+        else None,
+        "deleted_at": None,
+    }
+
+
+def _apply_upsert(partner: Partner, record: dict, *, generation: int | None) -> bool:
+    """Store `record` if it is newer than the mirror; True when it was written."""
+    row = (
+        PartnerCompany.objects.select_for_update()
+        .filter(partner=partner, remote_id=record["id"])
+        .first()
+    )
+    if row is None:
+        PartnerCompany.objects.create(
+            partner=partner,
+            remote_id=record["id"],
+            generation=generation if generation is not None else partner.generation,
+            **_mirror_fields(record),
+        )
+        return True
+    changed = []
+    if int(record["version"]) > row.version:
+        for name, value in _mirror_fields(record).items():
+            setattr(row, name, value)
+        changed = [*_mirror_fields(record)]
+    if generation is not None and row.generation != generation and row.deleted_at is None:
+        row.generation = generation  # seen in this snapshot: survives the sweep
+        changed.append("generation")
+    elif generation is not None and changed:
+        row.generation = generation
+        changed.append("generation")
+    if changed:
+        row.save(update_fields=[*changed, "search_text", "synced_at"])
+    return bool(changed) and "version" in changed
+
+
+def _apply_delete(partner: Partner, remote_id: str, version: int) -> bool:
+    row = (
+        PartnerCompany.objects.select_for_update()
+        .filter(partner=partner, remote_id=remote_id, deleted_at=None)
+        .first()
+    )
+    if row is None or version < row.version:
+        return False
+    row.deleted_at, row.version = timezone.now(), version
+    row.save(update_fields=["deleted_at", "version", "synced_at"])
+    return True
+
+
+def _snapshot(partner: Partner, result: SyncResult, *, sleep, progress) -> None:
+    generation = partner.generation + 1
+    result.full = True
+    cursor, changes_cursor = None, None
+    while True:
+        page = _get(partner, _url(partner, "directory/snapshot/", cursor=cursor), sleep=sleep)
+        if changes_cursor is None:
+            changes_cursor = page["changes_cursor"]
+        with transaction.atomic():
+            for record in page["results"]:
+                result.upserted += _apply_upsert(partner, record, generation=generation)
+        result.pages += 1
+        progress(result)
+        if not page["has_more"]:
+            break
+        cursor = page["next_cursor"]
+    with transaction.atomic():  # the sweep, the new generation and the cursor together
+        result.swept += (
+            PartnerCompany.objects.filter(partner=partner, deleted_at=None)
+            .exclude(generation=generation)
+            .update(deleted_at=timezone.now())
+        )
+        Partner.objects.filter(pk=partner.pk).update(generation=generation, cursor=changes_cursor)
+    partner.generation, partner.cursor = generation, changes_cursor
+
+
+def _changes(partner: Partner, result: SyncResult, *, sleep, progress) -> None:
+    while True:
+        url = _url(partner, "directory/changes/", cursor=partner.cursor, limit=PAGE_LIMIT)
+        page = _get(partner, url, sleep=sleep)
+        with transaction.atomic():  # the rows and the cursor that follows them, together
+            for change in page["changes"]:
+                if change["op"] == "upsert" and change.get("company"):
+                    result.upserted += _apply_upsert(partner, change["company"], generation=None)
+                elif change["op"] == "delete":
+                    result.deleted += _apply_delete(partner, change["id"], int(change["version"]))
+            Partner.objects.filter(pk=partner.pk).update(cursor=page["next_cursor"])
+        partner.cursor = page["next_cursor"]
+        result.pages += 1
+        progress(result)
+        if not page["has_more"]:
+            return
+
+
+def partner_sync(
+    *,
+    partner: Partner,
+    full: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[SyncResult], None] = lambda result: None,
+) -> SyncResult:
+    """Bring the mirror of `partner` up to date; the outcome is also noted on the partner."""
+    partner = Partner.objects.get(pk=partner.pk)
+    result = SyncResult(partner=partner.slug)
+    try:
+        if full or not partner.cursor:
+            _snapshot(partner, result, sleep=sleep, progress=progress)
+        try:
+            _changes(partner, result, sleep=sleep, progress=progress)
+        except _Gone:
+            _snapshot(partner, result, sleep=sleep, progress=progress)
+            _changes(partner, result, sleep=sleep, progress=progress)
+    except _Gone:
+        result.error = "the partner refused a fresh snapshot cursor"
+    except (SyncFailed, KeyError, TypeError, ValueError) as error:
+        result.error = str(error) or type(error).__name__
+    now = timezone.now()
+    if result.ok:
+        Partner.objects.filter(pk=partner.pk).update(last_synced_at=now, last_error="")
+    else:
+        Partner.objects.filter(pk=partner.pk).update(last_error=result.error[:2000])
+    return result
+
+
+def partners_sync(*, slug: str | None = None, full: bool = False, **options) -> list[SyncResult]:
+    partners = Partner.objects.filter(is_active=True).order_by("slug")
+    if slug:
+        partners = partners.filter(slug=slug)
+    return [partner_sync(partner=partner, full=full, **options) for partner in partners]
