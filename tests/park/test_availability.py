@@ -159,3 +159,20 @@ def test_the_search_is_one_query_whatever_the_leases(django_assert_num_queries):
             )
         )
     assert found == [pool]
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_availability_runs_take_the_same_queries_for_one_or_fifty_leases(
+    user_client, count, django_assert_max_num_queries
+):
+    pool = make_pool(desks=60)
+    for day in range(count):
+        make_lease(unit=pool, desks=1, start_date=date(2027, 1, 1 + day % 28), end_date=None)
+    # the user's groups, the throttle's 6 (database cache), the unit and its leases
+    with django_assert_max_num_queries(9):
+        body = runs(user_client, pool, "2027-01-01", "2027-12-31")
+    assert body[-1] == {
+        "start_date": body[-1]["start_date"],
+        "end_date": "2027-12-31",
+        "free_desks": 60 - count,
+    }
