@@ -550,7 +550,7 @@ class EndingSoonFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=ending.values("pk"))
 
 
-def _lease_action(verb: str, description, call):
+def _lease_action(name: str, description, done_message, call):
     def run(modeladmin, request, queryset):
         done = 0
         for lease in queryset.select_related("unit", "company").order_by("pk"):
@@ -562,11 +562,9 @@ def _lease_action(verb: str, description, call):
                     request, f"{lease_label(lease)}: {error.detail}", messages.WARNING
                 )
         if done:
-            modeladmin.message_user(
-                request, gettext("%(count)d lease(s) %(verb)s.") % {"count": done, "verb": verb}
-            )
+            modeladmin.message_user(request, done_message % {"count": done})
 
-    run.__name__ = f"lease_{verb.replace(' ', '_')}"
+    run.__name__ = f"lease_{name}"
     run.short_description = description
     return run
 
@@ -616,9 +614,21 @@ class LeaseAdmin(ServiceAdmin):
     date_hierarchy = "start_date"
     ordering = ["-start_date", "pk"]
     actions = [
-        _lease_action("terminated", _("Terminate today"), _terminate_today),
-        _lease_action("renewed", _("Renew by one year"), _renew_one_year),
-        _lease_action("cancelled", _("Cancel (before the start)"), _cancel),
+        _lease_action(
+            "terminated",
+            _("Terminate today"),
+            _("%(count)d lease(s) terminated."),
+            _terminate_today,
+        ),
+        _lease_action(
+            "renewed", _("Renew by one year"), _("%(count)d lease(s) renewed."), _renew_one_year
+        ),
+        _lease_action(
+            "cancelled",
+            _("Cancel (before the start)"),
+            _("%(count)d lease(s) cancelled."),
+            _cancel,
+        ),
     ]
     editable_on_change = ["note", "deposit_vnd", "contract_number", "monthly_rent_vnd"]
     shown_on_change = [

@@ -10,7 +10,7 @@ from accounts.demo import DEMO_PEOPLE, DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, seed
 from chain.demo import seed_chain
 from incubator.demo import seed_incubator
 from park.demo import seed_park
-from tenants.demo import seed_tenants
+from tenants.demo import DEMO_REPRESENTATIVE, seed_tenants
 
 
 class Command(BaseCommand):
@@ -26,3 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Admin login:  {DEV_ADMIN_EMAIL} / {DEV_ADMIN_PASSWORD}")
         for email, _name, roles, password in DEMO_PEOPLE:
             self.stdout.write(f"  {', '.join(roles) or 'applicant'}: {email} / {password}")
+        email, _name, password = DEMO_REPRESENTATIVE
+        self.stdout.write(f"  representative: {email} / {password}")
