@@ -27,7 +27,8 @@ def median_seconds(function, *, repeat: int) -> float:
     return statistics.median(timings)
 
 
-def main() -> int:
+def main(selected: list[str]) -> int:
+    """Run every scenario, or those whose module name starts with one of `selected` (s1)."""
     import django
 
     django.setup()
@@ -41,6 +42,8 @@ def main() -> int:
     try:
         rows = []
         for module_info in sorted(pkgutil.iter_modules(scenarios.__path__), key=lambda m: m.name):
+            if selected and not module_info.name.startswith(tuple(selected)):
+                continue
             scenario = importlib.import_module(f"bench.scenarios.{module_info.name}")
             scenario.setup()
             scenario.check()  # ours and the baseline must return the same data
@@ -69,4 +72,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main([name.lower() for name in sys.argv[1:]]))
