@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 import tenants.directory  # noqa: F401  registers DirectoryChange and DirectoryCounter
+from accounts.search import normalise
 from core.models import BaseModel
-from tenants.search import normalise
 
 
 class Chain(BaseModel):

@@ -3,6 +3,7 @@
 from django.db.models import CharField, DateTimeField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
+from accounts.search import search_terms
 from chain.models import (
     Membership,
     Partner,
@@ -14,7 +15,6 @@ from chain.models import (
 )
 from park.models import Park
 from tenants.directory import visible_companies
-from tenants.search import search_terms
 
 
 def partners() -> QuerySet[Partner]:

@@ -16,9 +16,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.search import normalise
 from core.models import BaseModel
 from tenants.models import Sector
-from tenants.search import normalise
 
 
 class ProgramStatus(models.TextChoices):

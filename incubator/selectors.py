@@ -3,6 +3,7 @@
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts.models import User, is_manager
+from accounts.search import search_terms
 from incubator.models import (
     SEATED_STATES,
     Application,
@@ -14,7 +15,6 @@ from incubator.models import (
     Review,
     ReviewAssignment,
 )
-from tenants.search import search_terms
 
 
 def programs_visible_to(user: User | None) -> QuerySet[Program]:

@@ -56,7 +56,12 @@ from park.models import Unit, UnitKind
 from park.services import lease_create
 from tenants.models import Company, CompanyMember, CompanyStatus
 from tenants.selectors import company_for_update
-from tenants.services import company_create, member_add, normalise_tax_code
+from tenants.services import (
+    company_create,
+    company_mark_incubated,
+    member_add,
+    normalise_tax_code,
+)
 
 S = ApplicationState
 
@@ -789,10 +794,7 @@ def application_onboard(
                 code="required",
             )
         company = _company_for(application, actor=actor)
-        if not company.incubated:
-            company.incubated = True
-            # TODO(issue 6): a tenants service for `incubated` (the directory feed's seam).
-            save_changed(company, fields=["incubated"], actor=actor)
+        company = company_mark_incubated(company=company, actor=actor)
         if not CompanyMember.objects.filter(company=company, user=application.applicant).exists():
             member_add(company=company, user=application.applicant, actor=actor)
         lease = lease_create(

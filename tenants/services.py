@@ -176,6 +176,16 @@ def company_set_status(*, company: Company, to: str, actor: User | None, note: s
     return company
 
 
+def company_mark_incubated(*, company: Company, actor: User | None) -> Company:
+    """Mark a company as a graduate of the park's incubator (set at onboarding, never unset)."""
+    with transaction.atomic():
+        company = company_for_update(company.pk)
+        if not company.incubated:
+            company.incubated = True
+            _save_company(company, fields=["incubated"], actor=actor)
+    return company
+
+
 def company_set_directory_visibility(
     *, company: Company, visible: bool, actor: User | None
 ) -> Company:

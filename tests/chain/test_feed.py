@@ -198,3 +198,14 @@ def test_the_feed_runs_the_same_queries_for_one_change_or_many(
     with django_assert_max_num_queries(13):
         response = partner_client.get(CHANGES)
     assert len(response.json()["changes"]) == count
+
+
+def test_marking_a_visible_company_incubated_tells_partners_once(db):
+    from tenants.services import company_mark_incubated
+
+    company = visible_company()
+    company = company_mark_incubated(company=company, actor=None)
+    again = company_mark_incubated(company=company, actor=None)
+
+    assert (again.incubated, again.version) == (True, 4)
+    assert feed_rows() == [(company.pk, "upsert", 3), (company.pk, "upsert", 4)]
