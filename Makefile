@@ -37,7 +37,7 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 
 bench: install-dev
-	DEBUG=1 $(PY) -m bench $(SCENARIOS)
+	./scripts/bench.sh $(SCENARIOS)
 
 ## make serve: production-style (gunicorn, 2 workers); set SECRET_KEY, DATABASE_URL, ...
 serve: install
