@@ -287,11 +287,11 @@ class ChainCompanySerializer(Serializer):
     updated_at = serializers.DateTimeField(source="row_updated_at", allow_null=True)
 
     def get_logo_url(self, row) -> str | None:
+        # Both halves name a file of ours (a mirror's is the importer's checked copy), so
+        # managers' browsers never load a partner's server.
         logo = row["row_logo"]
         if not logo:
             return None
-        if row["row_source"] != "home":
-            return logo  # the partner's absolute URL, as mirrored
         from django.core.files.storage import default_storage
 
         request = self.context.get("request")

@@ -254,6 +254,11 @@ class InboundWebhook(models.Model):
         return self.webhook_id
 
 
+def mirror_logo_path(mirror: "PartnerCompany", filename: str) -> str:
+    # `filename` is random (tenants.logos), so a replaced logo never hides behind a cache.
+    return f"mirrors/{mirror.partner.slug}/{mirror.remote_id}/{filename}"
+
+
 class PartnerCompany(models.Model):
     """The mirror of one company of a partner's directory (read-only: the partner writes it)."""
 
@@ -270,6 +275,15 @@ class PartnerCompany(models.Model):
     sector = models.CharField(_("sector"), max_length=20, blank=True)
     website = models.CharField(_("website"), max_length=300, blank=True)
     logo_url = models.CharField(_("logo URL"), max_length=500, blank=True)
+    # Our checked, re-encoded copy of `logo_url` (the importer fetches it): managers'
+    # browsers load our copy, never the partner's server.
+    logo = models.FileField(_("logo"), upload_to=mirror_logo_path, blank=True, max_length=200)
+    logo_thumbnail = models.FileField(
+        _("logo thumbnail"), upload_to=mirror_logo_path, blank=True, max_length=200
+    )
+    # Why the last fetch of `logo_url` failed (the previous copy, if any, is kept); empty
+    # when the copy matches `logo_url`.
+    logo_error = models.CharField(_("logo error"), max_length=500, blank=True)
     remote_updated_at = models.DateTimeField(_("updated at (partner)"), null=True, blank=True)
     search_text = models.CharField(max_length=512, editable=False, db_index=True, default="")
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)

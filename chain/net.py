@@ -90,8 +90,16 @@ class Answer:
         return json.loads(self.body)
 
 
-def request(method: str, url: str, *, body: bytes | None = None, headers=None) -> Answer:
-    """One request, no redirects; NetworkError when there is no HTTP answer."""
+def request(
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    headers=None,
+    max_bytes: int = MAX_RESPONSE_BYTES,
+) -> Answer:
+    """One request, no redirects; NetworkError when there is no HTTP answer, or when the
+    body is longer than `max_bytes` (at most max_bytes + 1 bytes are read)."""
     check_url(url, resolve=False)  # the scheme; the address is checked on connect
     parts = urlsplit(url)
     connection_class = (
@@ -109,9 +117,11 @@ def request(method: str, url: str, *, body: bytes | None = None, headers=None) -
             headers={"User-Agent": USER_AGENT, **(headers or {})},
         )
         response = connection.getresponse()
-        data = response.read(MAX_RESPONSE_BYTES + 1)
-        if len(data) > MAX_RESPONSE_BYTES:
-            raise NetworkError(f"The answer from {parts.hostname} is too large.")
+        data = response.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise NetworkError(
+                f"The answer from {parts.hostname} is larger than {max_bytes} bytes."
+            )
         return Answer(response.status, data, {k.lower(): v for k, v in response.getheaders()})
     except (OSError, http.client.HTTPException, UnsafeUrl) as error:
         raise NetworkError(f"{type(error).__name__}: {error}") from error

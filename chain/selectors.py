@@ -81,7 +81,7 @@ def chain_companies(*, search: str | None = None, partner: Partner | None = None
         row_tax_code=F("tax_code"),
         row_sector=F("sector"),
         row_website=F("website"),
-        row_logo=F("logo_url"),
+        row_logo=Cast("logo", text),  # our copy, never the partner's own URL
         row_park_slug=F("partner__slug"),
         row_park_name=F("partner__name"),
         row_updated_at=F("remote_updated_at"),
