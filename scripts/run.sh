@@ -7,7 +7,7 @@ export DEBUG="${DEBUG:-1}"
 
 "$PY" manage.py migrate --no-input
 "$PY" manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
-"$PY" manage.py seed_demo
+"$PY" manage.py seed_demo | tee var/demo-logins.txt
 
 "$PY" manage.py db_worker &
 worker=$!
@@ -15,5 +15,5 @@ trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "softpark is serving on http://127.0.0.1:8000/  (admin: /admin/, API docs: /api/v1/docs/)"
-"$PY" manage.py seed_demo | sed -n '2p'
+grep "Admin login" var/demo-logins.txt
 "$PY" manage.py runserver 127.0.0.1:8000
