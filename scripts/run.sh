@@ -6,7 +6,6 @@ PY=.venv/bin/python
 export DEBUG="${DEBUG:-1}"
 
 "$PY" manage.py migrate --no-input
-"$PY" manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
 "$PY" manage.py seed_demo | tee var/demo-logins.txt
 
 "$PY" manage.py db_worker &
