@@ -5,6 +5,7 @@ Every variable is optional for `make run`; production sets `SECRET_KEY`, `DATABA
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,9 +38,16 @@ DEBUG = env_bool("DEBUG", False)
 # but over plain http on the test client and with a throwaway key.
 TESTING = "PYTEST_VERSION" in os.environ
 
+# Commands that read only code and the migration files (never sign, serve or send anything)
+# may run without a key, so that `makemigrations --check` works in any shell or hook.
+KEYLESS_COMMANDS = {"makemigrations", "makemessages", "compilemessages"}
+RUNNING_KEYLESS_COMMAND = (
+    len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in KEYLESS_COMMANDS
+)
+
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or RUNNING_KEYLESS_COMMAND):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-softpark-development-key-never-use-in-production"  # noqa: S105
 

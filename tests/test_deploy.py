@@ -93,6 +93,15 @@ def test_without_a_secret_key_and_with_debug_off_the_app_refuses_to_start(tmp_pa
     assert result.stdout == ""
 
 
+def test_makemigrations_check_needs_no_secret_key_and_finds_the_models_in_step(tmp_path):
+    environment = production_environment(tmp_path)
+    del environment["SECRET_KEY"]
+
+    result = manage("makemigrations", "--check", "--dry-run", **environment)
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, "No changes detected\n", "")
+
+
 def test_the_openapi_schema_is_valid_and_generates_without_a_warning(tmp_path):
     schema_file = tmp_path / "schema.yaml"
     environment = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}"}
