@@ -3,10 +3,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.search import normalise
-from core.models import BaseModel
+from core.models import BaseModel, HistoricalRecords
 
 MANAGERS_GROUP = "managers"
 REVIEWERS_GROUP = "reviewers"

@@ -8,11 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 import tenants.directory  # noqa: F401  registers DirectoryChange and DirectoryCounter
 from accounts.search import normalise
-from core.models import BaseModel
+from core.models import BaseModel, HistoricalRecords
 
 
 class Chain(BaseModel):

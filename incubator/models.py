@@ -14,10 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.search import normalise
-from core.models import BaseModel
+from core.models import BaseModel, HistoricalRecords
 from tenants.models import Sector
 
 

@@ -10,9 +10,8 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from core.models import BaseModel
+from core.models import BaseModel, HistoricalRecords
 
 
 class Park(BaseModel):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import InUse, InvalidTransition
-from core.models import save_changed
+from core.models import insert_with_history, save_changed
 from park.exceptions import (
     ContractNumberTaken,
     InvalidDesks,
@@ -28,7 +28,7 @@ from park.exceptions import (
     UnitUnavailable,
 )
 from park.models import EXCLUSIVE_KINDS, Building, Floor, Lease, LeaseStatus, Park, Unit, UnitKind
-from park.selectors import desk_usage_runs, leases_overlapping, units_for_update
+from park.selectors import desk_usage_runs, leases_overlapping, unit_for_update
 from tenants.models import Company, CompanyStatus
 from tenants.services import company_set_status
 
@@ -159,7 +159,7 @@ def lease_create(
 
     def work() -> Lease:
         with transaction.atomic():
-            [locked] = units_for_update([unit.pk])  # a parallel booking of this unit waits here
+            locked = unit_for_update(unit.pk)  # a parallel booking of this unit waits here
             if end_date is not None and end_date < start_date:
                 raise OutsideLease(
                     "The end date cannot be before the start date.", field="end_date"
@@ -190,14 +190,13 @@ def lease_create(
             lease.full_clean(
                 exclude=["unit", "company"], validate_unique=False, validate_constraints=False
             )
-            lease._history_user = actor  # django-simple-history records who did it
             if lease.contract_number is None:
-                lease.save()
+                insert_with_history(lease, actor=actor)
             else:
                 _ensure_contract_number_free(lease.contract_number)
                 try:
                     with transaction.atomic():  # a parallel insert of the same number
-                        lease.save()
+                        insert_with_history(lease, actor=actor)
                 except IntegrityError:
                     _ensure_contract_number_free(lease.contract_number)
                     raise
@@ -208,7 +207,7 @@ def lease_create(
 
 
 def _locked_lease(lease: Lease) -> Lease:
-    [_unit] = units_for_update([lease.unit_id])  # the unit first: the same order as lease_create
+    unit_for_update(lease.unit_id)  # the unit first: the same order as lease_create
     return Lease.objects.select_related("unit").select_for_update(of=("self",)).get(pk=lease.pk)
 
 
@@ -574,7 +573,7 @@ def unit_update(*, unit: Unit, actor: User | None, **changes) -> Unit:
     there); kind and capacity changes must fit the leases it holds."""
     _refuse_unknown(changes, UNIT_FIELDS, service="unit_update")
     with transaction.atomic():
-        [before] = units_for_update([unit.pk])  # lease_create waits on the same lock
+        before = unit_for_update(unit.pk)  # lease_create waits on the same lock
         unit = Unit.objects.select_related("floor__building").get(pk=before.pk)
         for field, value in changes.items():
             setattr(unit, field, value)

@@ -15,6 +15,6 @@ if [ -z "$url" ] && "$PY" -c 'import socket; socket.create_connection(("127.0.0.
 fi
 if [ -z "$url" ]; then
   echo "!!!!! PostgreSQL is not reachable: benchmarking on SQLite, whose targets are not the design's !!!!!"
-  exec env -u DATABASE_URL DEBUG=1 "$PY" -m bench "$@"
+  exec env -u DATABASE_URL "$PY" -m bench "$@"
 fi
-DATABASE_URL="$url" DEBUG=1 exec "$PY" -m bench "$@"
+DATABASE_URL="$url" exec "$PY" -m bench "$@"

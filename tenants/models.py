@@ -8,10 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.search import normalise
-from core.models import BaseModel
+from core.models import BaseModel, HistoricalRecords
 
 
 class CompanyStatus(models.TextChoices):
