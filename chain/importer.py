@@ -23,6 +23,7 @@ written by a page that rolls back are removed at once.
 import io
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -42,6 +43,9 @@ from tenants import logos
 PAGE_LIMIT = 500
 RETRIES = 4
 RETRY_BASE_SECONDS = 0.5
+# Logos of a page fetched at once: a page naming many slow or dead logo hosts waits for a
+# quarter of their timeouts, not for all of them one after another.
+LOGO_FETCHERS = 4
 
 
 @dataclass
@@ -193,7 +197,7 @@ def _fetch_logo(url: str) -> _Logo:
 
 def _fetch_logos(partner: Partner, records: list[dict]) -> dict[str, _Logo]:
     """Fetch the logos a page's records call for, keyed by remote id (one query, then
-    the network; outside any transaction)."""
+    the network, LOGO_FETCHERS at a time; outside any transaction)."""
     records = [record for record in records if isinstance(record, dict) and "id" in record]
     stored = {
         str(row["remote_id"]): row
@@ -201,12 +205,17 @@ def _fetch_logos(partner: Partner, records: list[dict]) -> dict[str, _Logo]:
             partner=partner, remote_id__in=[record["id"] for record in records]
         ).values("remote_id", "version", "logo_url", "logo", "logo_error")
     }
-    fetched: dict[str, _Logo] = {}
+    wanted: dict[str, str] = {}  # remote id -> logo URL
     for record in records:
         key = str(record["id"])
-        if key not in fetched and _wants_logo(stored.get(key), record):
-            fetched[key] = _fetch_logo(_mirror_fields(record)["logo_url"])
-    return fetched
+        if key not in wanted and _wants_logo(stored.get(key), record):
+            wanted[key] = _mirror_fields(record)["logo_url"]
+    if not wanted:
+        return {}
+    # Network and Pillow only in these threads: they never touch the database.
+    workers = min(LOGO_FETCHERS, len(wanted))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="logo") as pool:
+        return dict(zip(wanted, pool.map(_fetch_logo, wanted.values()), strict=True))
 
 
 def _take_logo(row: PartnerCompany, logo: _Logo | None, files: _Files) -> list[str]:

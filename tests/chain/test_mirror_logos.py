@@ -31,12 +31,18 @@ class LogoPartner:
         self.hits: list[str] = []
         self.seq = 0
         self.before_changes = lambda: None
+        self.gate: threading.Barrier | None = None
         partner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 partner.hits.append(self.path)
                 if self.path.startswith("/logos/"):
+                    if partner.gate is not None:
+                        try:  # answer only once `gate.parties` requests are in flight
+                            partner.gate.wait()
+                        except threading.BrokenBarrierError:
+                            return self.answer(503, b"fetched one at a time", "text/plain")
                     status, body = partner.files.get(self.path[len("/logos/") :], (404, b""))
                     return self.answer(status, body, "image/png")
                 if "/directory/snapshot/" in self.path:
@@ -352,3 +358,19 @@ def test_a_withdrawn_company_leaves_no_logo_behind(server, remote, settings):
     assert (row.logo.name, row.logo_thumbnail.name) == ("", "")
     assert not on_disk(settings, old.logo.name)
     assert not on_disk(settings, old.logo_thumbnail.name)
+
+
+def test_the_logos_of_a_page_are_fetched_at_once(server, remote):
+    # The partner answers no logo until LOGO_FETCHERS requests wait together: fetched one
+    # after another, the first would give up (503) and the mirrors would record the error.
+    server.gate = threading.Barrier(importer.LOGO_FETCHERS, timeout=5)
+    ids = [f"{REMOTE_ID[:-1]}{n}" for n in range(importer.LOGO_FETCHERS)]
+    for number, remote_id in enumerate(ids):
+        server.files[f"logo-{number}.png"] = (200, png(color=(40 * number, 90, 160)))
+        server.publish(remote_id, 1, f"logo-{number}.png")
+
+    sync(remote)
+
+    rows = PartnerCompany.objects.filter(remote_id__in=ids).order_by("remote_id")
+    assert [(row.logo_error, bool(row.logo)) for row in rows] == [("", True)] * len(ids)
+    assert sorted(server.logo_hits()) == [f"/logos/logo-{n}.png" for n in range(len(ids))]
