@@ -485,27 +485,29 @@ def attachment_add(*, application: Application, file, actor: User) -> Attachment
             field="file",
         )
     _check_pdf(file)
-    with transaction.atomic():
-        application = application_for_update(application.pk)
-        _check_editable_draft(application, actor)
-        attachment = Attachment(
-            application=application,
-            file_name=(getattr(file, "name", "") or "pitch-deck.pdf").rsplit("/", 1)[-1][:200],
-            size_bytes=file.size,
-            uploaded_by=actor,
-        )
-        # A random name: the applicant's file name is kept for downloads only.
-        attachment.file.save(
-            f"pitch-decks/{application.pk}/{uuid.uuid4().hex}.pdf", file, save=False
-        )
-        storage, name = attachment.file.storage, attachment.file.name
-        try:
+    written = None  # the stored file, removed again if anything after it fails
+    try:
+        with transaction.atomic():
+            application = application_for_update(application.pk)
+            _check_editable_draft(application, actor)
+            attachment = Attachment(
+                application=application,
+                file_name=(getattr(file, "name", "") or "pitch-deck.pdf").rsplit("/", 1)[-1][:200],
+                size_bytes=file.size,
+                uploaded_by=actor,
+            )
+            # A random name: the applicant's file name is kept for downloads only.
+            attachment.file.save(
+                f"pitch-decks/{application.pk}/{uuid.uuid4().hex}.pdf", file, save=False
+            )
+            written = attachment.file
             attachment._history_user = actor
             attachment.save()
-        except BaseException:
-            storage.delete(name)
-            raise
-        save_changed(application, fields=[], actor=actor)  # its representation changed
+            save_changed(application, fields=[], actor=actor)  # its representation changed
+    except BaseException:
+        if written is not None:
+            written.storage.delete(written.name)
+        raise
     return attachment
 
 
