@@ -12,12 +12,17 @@ import pkgutil
 import statistics
 import sys
 import time
+import warnings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Production settings: DEBUG off (with DEBUG on, Django records every query, which costs
 # the side with more queries more). The key signs nothing here.
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-only-signs-nothing")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # plain http on loopback: no proxy here
+# No collectstatic for benchmarks: WhiteNoise need not say so.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 
 def median_seconds(function, *, repeat: int) -> float:
