@@ -1,9 +1,10 @@
 """Reads of space: locks, overlaps and availability shaped for services, API and admin."""
 
+import weakref
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import (
     DateField,
     F,
@@ -55,22 +56,25 @@ def _select(model: type[Model], where: str, params: list) -> list:
 
 def _converters(model: type[Model]) -> list[tuple[int, Col, list]]:
     """Per column that needs it: its index, its expression and the converters the ORM would
-    apply to its values (e.g. SQLite's text to UUID and Decimal)."""
-    key = (connection.vendor, model)
-    if key not in _CONVERTERS:
+    apply to its values (e.g. SQLite's text to UUID and Decimal).
+
+    Kept per connection object (the backend's converters are its bound methods), and only
+    as long as that connection lives: threads come and go with their own connections.
+    """
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    known = _CONVERTERS.setdefault(wrapper, {})
+    if model not in known:
         found = []
         for index, field in enumerate(model._meta.concrete_fields):
             column = field.get_col(model._meta.db_table)
-            found_here = connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            )
-            if found_here:
-                found.append((index, column, found_here))
-        _CONVERTERS[key] = found
-    return _CONVERTERS[key]
+            here = wrapper.ops.get_db_converters(column) + column.get_db_converters(wrapper)
+            if here:
+                found.append((index, column, here))
+        known[model] = found
+    return known[model]
 
 
-_CONVERTERS: dict = {}
+_CONVERTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _db(value, field_name: str, model: type[Model] = Lease):
