@@ -148,6 +148,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "softpark_cache",
+            # Django's default of 300 entries would have the 301st caller's throttle count
+            # cull a third of everyone's (throttling undone by a crowd of addresses); expired
+            # counts are still swept when the table passes this size.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
 

@@ -115,6 +115,19 @@ def test_one_users_throttle_does_not_hold_back_another(token_client, settings, d
     assert second.get("/api/v1/auth/me/").status_code == 200
 
 
+def test_a_crowd_of_other_callers_does_not_reset_a_users_count(token_client, settings, db):
+    from django.core.cache import cache
+
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "1/min"}
+    client = token_client(make_user())
+    assert client.get("/api/v1/auth/me/").status_code == 200
+    # 400 other callers' counts. Django culls the alphabetically first third of a full
+    # cache table, so these sort after this user's key: a cull would take the user's first.
+    for number in range(400):
+        cache.set(f"throttle_user_user-~{number:03d}", [1.0], 60)
+    assert client.get("/api/v1/auth/me/").status_code == 429
+
+
 def test_managers_are_throttled_at_the_manager_rate(manager_client, settings):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "1/min", "manager": "2/min"}
     statuses = [manager_client.get("/api/v1/users/").status_code for _ in range(3)]
