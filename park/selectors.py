@@ -34,14 +34,46 @@ def _select(model: type[Model], where: str, params: list) -> list:
     the unit stays locked for all of that time. Values go through each field's own database
     converters, so the instances are what the ORM would have built.
     """
-    fields = model._meta.concrete_fields
+    [instances] = _select_each((model, where, params))
+    return instances
+
+
+def _select_each(*queries: tuple[type[Model], str, list]) -> list[list]:
+    """`_select` of each (model, where, params), in order; on PostgreSQL in one round trip.
+
+    There each statement still takes its own snapshot (READ COMMITTED), so a read placed
+    after a `FOR UPDATE` sees whatever the lock waited for. This needs psycopg's client-side
+    binding, Django's default; with server-side binding the statements go one by one.
+    """
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    # `where` is always one of this module's literals; values travel as parameters.
-    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} {where}"  # noqa: S608
+    statements = []
+    for model, where, params in queries:
+        columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
+        # `where` is always one of this module's literals; values travel as parameters.
+        sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} {where}"  # noqa: S608
+        statements.append((sql, params))
+    together = connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        if together and len(statements) > 1:
+            cursor.execute(
+                "; ".join(sql for sql, _ in statements),
+                [value for _, params in statements for value in params],
+            )
+            results = [cursor.fetchall()]
+            while cursor.nextset():
+                results.append(cursor.fetchall())
+        else:
+            results = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+    return [_instances(model, rows) for (model, _, _), rows in zip(queries, results, strict=True)]
+
+
+def _instances(model: type[Model], rows: list[tuple]) -> list:
+    fields = model._meta.concrete_fields
     converters = _converters(model)
     names = [field.attname for field in fields]
     instances = []
@@ -82,14 +114,46 @@ def _db(value, field_name: str, model: type[Model] = Lease):
     return model._meta.get_field(field_name).get_db_prep_value(value, connection)
 
 
+def _unit_lock(unit_id) -> tuple[type[Model], str, list]:
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return Unit, f"WHERE id = %s{lock}", [_db(unit_id, "id", Unit)]
+
+
+def _overlapping(
+    *, unit_id, start_date: date, end_date: date | None, exclude: Lease | None
+) -> tuple[type[Model], str, list]:
+    where = "WHERE unit_id = %s AND cancelled_at IS NULL AND (end_date IS NULL OR end_date >= %s)"
+    params = [_db(unit_id, "unit"), _db(start_date, "start_date")]
+    if end_date is not None:
+        where += " AND start_date <= %s"
+        params.append(_db(end_date, "end_date"))
+    if exclude is not None:
+        where += " AND id <> %s"
+        params.append(_db(exclude.pk, "id"))
+    return Lease, where + " ORDER BY start_date, id", params
+
+
 def unit_for_update(unit_id) -> Unit:
     """The unit, its row locked until the transaction ends (on SQLite the IMMEDIATE
     transaction already holds the database's write lock). Raises Unit.DoesNotExist."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    found = _select(Unit, f"WHERE id = %s{lock}", [_db(unit_id, "id", Unit)])
+    found = _select(*_unit_lock(unit_id))
     if not found:
         raise Unit.DoesNotExist(f"No unit {unit_id}.")
     return found[0]
+
+
+def unit_for_update_with_leases(
+    unit_id, *, start_date: date, end_date: date | None
+) -> tuple[Unit, list[Lease]]:
+    """`unit_for_update`, and the leases `leases_overlapping` finds once the lock is held,
+    in one round trip on PostgreSQL (lease_create's hot path, bench S4)."""
+    found, overlapping = _select_each(
+        _unit_lock(unit_id),
+        _overlapping(unit_id=unit_id, start_date=start_date, end_date=end_date, exclude=None),
+    )
+    if not found:
+        raise Unit.DoesNotExist(f"No unit {unit_id}.")
+    return found[0], overlapping
 
 
 def leases_overlapping(
@@ -100,15 +164,9 @@ def leases_overlapping(
 
     Hand-written (see `_select`); `lease_periods_overlapping` is the same rule as a Q.
     """
-    where = "WHERE unit_id = %s AND cancelled_at IS NULL AND (end_date IS NULL OR end_date >= %s)"
-    params = [_db(unit.pk, "unit"), _db(start_date, "start_date")]
-    if end_date is not None:
-        where += " AND start_date <= %s"
-        params.append(_db(end_date, "end_date"))
-    if exclude is not None:
-        where += " AND id <> %s"
-        params.append(_db(exclude.pk, "id"))
-    return _select(Lease, where + " ORDER BY start_date, id", params)
+    return _select(
+        *_overlapping(unit_id=unit.pk, start_date=start_date, end_date=end_date, exclude=exclude)
+    )
 
 
 def desk_usage_runs(

@@ -28,7 +28,12 @@ from park.exceptions import (
     UnitUnavailable,
 )
 from park.models import EXCLUSIVE_KINDS, Building, Floor, Lease, LeaseStatus, Park, Unit, UnitKind
-from park.selectors import desk_usage_runs, leases_overlapping, unit_for_update
+from park.selectors import (
+    desk_usage_runs,
+    leases_overlapping,
+    unit_for_update,
+    unit_for_update_with_leases,
+)
 from tenants.models import Company, CompanyStatus
 from tenants.services import company_set_status
 
@@ -63,12 +68,15 @@ def _check_room(
     end_date: date | None,
     desks: int,
     exclude: Lease | None = None,
+    overlapping: list[Lease] | None = None,
 ) -> None:
     """Refuse when [start_date, end_date] overlaps an exclusive unit's lease, or when adding
-    `desks` would push a pool over its capacity on any day. Call with the unit row locked."""
-    overlapping = list(
-        leases_overlapping(unit=unit, start_date=start_date, end_date=end_date, exclude=exclude)
-    )
+    `desks` would push a pool over its capacity on any day. Call with the unit row locked;
+    `overlapping`: those leases, when already read under that lock."""
+    if overlapping is None:
+        overlapping = leases_overlapping(
+            unit=unit, start_date=start_date, end_date=end_date, exclude=exclude
+        )
     if not overlapping:
         return
     if unit.kind in EXCLUSIVE_KINDS:
@@ -159,7 +167,10 @@ def lease_create(
 
     def work() -> Lease:
         with transaction.atomic():
-            locked = unit_for_update(unit.pk)  # a parallel booking of this unit waits here
+            # A parallel booking of this unit waits here; the leases are read once it is ours.
+            locked, overlapping = unit_for_update_with_leases(
+                unit.pk, start_date=start_date, end_date=end_date
+            )
             if end_date is not None and end_date < start_date:
                 raise OutsideLease(
                     "The end date cannot be before the start date.", field="end_date"
@@ -167,7 +178,13 @@ def lease_create(
             if not locked.is_active:
                 raise UnitInactive(f"Unit {locked.code} is under maintenance.")
             leased_desks = _desks_for(locked, desks)
-            _check_room(unit=locked, start_date=start_date, end_date=end_date, desks=leased_desks)
+            _check_room(
+                unit=locked,
+                start_date=start_date,
+                end_date=end_date,
+                desks=leased_desks,
+                overlapping=overlapping,
+            )
             rent = monthly_rent_vnd
             if rent is None:
                 per_desk = locked.kind not in EXCLUSIVE_KINDS

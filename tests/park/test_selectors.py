@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from park.models import Lease, Unit
-from park.selectors import leases_overlapping, unit_for_update
+from park.selectors import leases_overlapping, unit_for_update, unit_for_update_with_leases
 from tests.factories import make_lease, make_pool
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +54,20 @@ def test_leases_overlapping_match_the_orm_query_by_start_date():
         leases_overlapping(unit=pool, start_date=date(2040, 1, 1), end_date=None, exclude=late)
         == []
     )
+
+
+def test_unit_for_update_with_leases_reads_both_as_the_separate_reads_do():
+    pool = make_pool(desks=10)
+    make_lease(unit=pool, desks=2, start_date=date(2031, 5, 1), end_date=None)
+    make_lease(unit=pool, desks=3, start_date=date(2031, 1, 1), end_date=date(2031, 3, 31))
+    span = {"start_date": date(2031, 3, 1), "end_date": date(2031, 6, 30)}
+
+    with transaction.atomic():
+        locked, overlapping = unit_for_update_with_leases(pool.pk, **span)
+        assert _fields(locked) == _fields(unit_for_update(pool.pk))
+        assert [_fields(lease) for lease in overlapping] == [
+            _fields(lease) for lease in leases_overlapping(unit=pool, **span)
+        ]
+        assert len(overlapping) == 2
+        with pytest.raises(Unit.DoesNotExist):
+            unit_for_update_with_leases(pool.pk.hex[::-1], **span)
