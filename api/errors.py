@@ -4,8 +4,8 @@ import logging
 import math
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -123,7 +123,9 @@ def problem_exception_handler(exc, context):
         return domain_problem(exc, instance=instance)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=_django_validation_detail(exc))
-    if isinstance(exc, Http404):
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        # ObjectDoesNotExist: a row the request named was deleted while it ran (e.g. the
+        # unit a lease is for, between validation and the service's lock).
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

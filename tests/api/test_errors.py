@@ -24,6 +24,21 @@ class ExplodingView(APIView):
         raise RuntimeError("secret internals: password=hunter2")
 
 
+class VanishedUnitView(APIView):
+    """Reads, as lease_create does, a unit deleted after the request named it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get(self, request):
+        from django.db import transaction
+
+        from park.selectors import unit_for_update
+
+        with transaction.atomic():
+            unit_for_update("0" * 32)
+
+
 def exploding_django_view(request):
     raise RuntimeError("secret internals: password=hunter2")
 
@@ -31,6 +46,7 @@ def exploding_django_view(request):
 urlpatterns = [
     path("api/v1/boom/", ExplodingView.as_view()),
     path("api/v1/plain-boom/", exploding_django_view),
+    path("api/v1/vanished-unit/", VanishedUnitView.as_view()),
 ]
 handler404 = "api.pages.handler404"
 handler500 = "api.pages.handler500"
@@ -287,6 +303,15 @@ def test_an_unexpected_exception_in_an_api_view_is_a_500_problem_without_traceba
         "code": "server_error",
         "instance": "/api/v1/boom/",
     }
+
+
+@pytest.mark.urls(__name__)
+def test_a_row_deleted_while_the_request_ran_is_a_404_problem(settings, db):
+    settings.DEBUG = False
+    response = APIClient(raise_request_exception=False).get("/api/v1/vanished-unit/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["code"] == "not_found"
 
 
 @pytest.mark.urls(__name__)
