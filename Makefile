@@ -2,7 +2,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format bench serve install install-dev clean
+.PHONY: run test lint format bench serve schema install install-dev clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ format: install-dev
 
 bench: install-dev
 	./scripts/bench.sh $(SCENARIOS)
+
+## make schema: regenerate docs/openapi.yaml, the committed API contract (a test compares them)
+schema: install
+	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 ## make serve: production-style (gunicorn, 2 workers); set SECRET_KEY, DATABASE_URL, ...
 serve: install

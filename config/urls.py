@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from api.accounts import HealthView
-from api.pages import problem_index, problem_page
+from api.accounts.views import HealthView
+from api.base.pages import problem_index, problem_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,5 +21,5 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-handler404 = "api.pages.handler404"
-handler500 = "api.pages.handler500"
+handler404 = "api.base.pages.handler404"
+handler500 = "api.base.pages.handler500"

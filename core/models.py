@@ -2,7 +2,6 @@ import functools
 import uuid
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history import manager as history_manager
@@ -28,13 +27,15 @@ class BaseModel(models.Model):
 def save_changed(instance: models.Model, *, fields: list[str], actor=None) -> None:
     """Save `fields` of `instance` with its version bumped and `actor` in its history.
 
-    Call it inside the service's transaction. The bump is an SQL `version + 1`, which also
-    takes the row lock, so two writers never hand out the same version; the history row then
-    gets the plain number (simple-history cannot insert an F() expression).
+    Call it inside the service's transaction. The current version is read under the row lock
+    (`FOR UPDATE`; on SQLite the IMMEDIATE transaction already holds the write lock), so two
+    writers never hand out the same version, and the UPDATE then writes the fields and the
+    next version together: two statements, plus simple-history's row.
     """
-    manager = type(instance)._base_manager
-    manager.filter(pk=instance.pk).update(version=F("version") + 1)
-    instance.version = manager.filter(pk=instance.pk).values_list("version", flat=True).get()
+    manager = type(instance)._base_manager.filter(pk=instance.pk)
+    if connections[instance._state.db or DEFAULT_DB_ALIAS].in_atomic_block:
+        manager = manager.select_for_update()
+    instance.version = manager.values_list("version", flat=True).get() + 1
     if actor is not None:
         instance._history_user = actor  # django-simple-history records who did it
     instance.save(update_fields=[*fields, "version", "updated_at"])

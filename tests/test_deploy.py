@@ -114,6 +114,18 @@ def test_the_openapi_schema_is_valid_and_generates_without_a_warning(tmp_path):
     assert yaml.safe_load(schema_file.read_text())["openapi"].startswith("3.")
 
 
+def test_the_schema_is_the_committed_contract_docs_openapi_yaml(tmp_path):
+    """Paths, fields, statuses and codes are a contract partners code against: a change to
+    the schema is a deliberate change to docs/openapi.yaml (`make schema`), never a side effect
+    of moving code around."""
+    schema_file = tmp_path / "schema.yaml"
+    environment = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}"}
+    manage("spectacular", "--file", str(schema_file), **environment)
+    committed = settings.BASE_DIR / "docs" / "openapi.yaml"
+
+    assert yaml.safe_load(schema_file.read_text()) == yaml.safe_load(committed.read_text())
+
+
 def test_every_operation_of_the_schema_documents_its_errors_as_problem_details(tmp_path):
     schema_file = tmp_path / "schema.yaml"
     environment = {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.sqlite3'}"}

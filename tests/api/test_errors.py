@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from accounts.models import User
-from api.problems import PROBLEM_TYPES
+from api.base.problems import PROBLEM_TYPES
 
 PROBLEM = "application/problem+json"
 
@@ -48,8 +48,8 @@ urlpatterns = [
     path("api/v1/plain-boom/", exploding_django_view),
     path("api/v1/vanished-unit/", VanishedUnitView.as_view()),
 ]
-handler404 = "api.pages.handler404"
-handler500 = "api.pages.handler500"
+handler404 = "api.base.pages.handler404"
+handler500 = "api.base.pages.handler500"
 
 
 def test_malformed_json_is_a_validation_error_on_the_body(api_client):

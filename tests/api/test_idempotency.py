@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from accounts.models import User
-from api.idempotency import _fingerprint
+from api.base.idempotency import _fingerprint
 from api.models import IdempotencyRecord
 from tests.factories import PASSWORD, make_manager
 

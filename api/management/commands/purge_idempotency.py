@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from api import idempotency
+from api.base import idempotency
 
 
 class Command(BaseCommand):

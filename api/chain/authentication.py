@@ -51,7 +51,7 @@ class IsPartner(BasePermission):
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "api.partner_auth.PartnerKeyAuthentication"
+    target_class = "api.chain.authentication.PartnerKeyAuthentication"
     name = "partnerKey"
 
     def get_security_definition(self, auto_schema):

@@ -15,15 +15,14 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from accounts.models import is_manager
-from api.csv import CSVRenderer, FormatParamFirstNegotiation
-from api.serializers import ModelSerializer, Serializer
-from api.views import ModelViewSet, etag_of
+from api.base.csv import CSVRenderer, FormatParamFirstNegotiation
+from api.base.fields import UUID_PATTERN
+from api.base.serializers import ModelSerializer, Serializer
+from api.base.views import ModelViewSet, etag_of
 from park.selectors import companies_leasing_in
 from tenants import services
 from tenants.models import Company, CompanyStatus, Sector
 from tenants.selectors import companies_matching, companies_visible_to
-
-UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 def absolute_media_url(request, file) -> str | None:

@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found, server_error
 
-from api.errors import server_error_problem
-from api.problems import PROBLEM_TYPES, code_of, problem, slug_of
+from api.base.errors import server_error_problem
+from api.base.problems import PROBLEM_TYPES, code_of, problem, slug_of
 
 
 def problem_page(request, slug: str):

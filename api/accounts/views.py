@@ -15,12 +15,12 @@ from accounts import services
 from accounts.models import User
 from accounts.roles import GRANTABLE_ROLES, Role, roles_of
 from accounts.selectors import users_in_role, users_list, users_search
-from api.filters import FilterSet
-from api.permissions import IsManager
-from api.problems import problem
-from api.serializers import ModelSerializer, Serializer
-from api.throttles import RegisterRateThrottle, RoleRateThrottle
-from api.views import ETagMixin, GenericViewSet, IdempotentMixin
+from api.base.filters import FilterSet
+from api.base.permissions import IsManager
+from api.base.problems import problem
+from api.base.serializers import ModelSerializer, Serializer
+from api.base.throttles import RegisterRateThrottle, RoleRateThrottle
+from api.base.views import ETagMixin, GenericViewSet, IdempotentMixin
 
 
 class RolesField(serializers.ListField):

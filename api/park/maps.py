@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
 
-from api.serializers import Serializer
+from api.base.serializers import Serializer
 from park.maps import floor_map_png
 from park.models import Floor
 

@@ -9,9 +9,9 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import is_manager
-from api.companies import UUID_PATTERN
-from api.serializers import ModelSerializer
-from api.views import ModelViewSet
+from api.base.fields import UUID_PATTERN
+from api.base.serializers import ModelSerializer
+from api.base.views import ModelViewSet
 from park import services
 from park.models import Building, Floor, Park
 

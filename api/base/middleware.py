@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from api.problems import problem
+from api.base.problems import problem
 
 
 class RequestSizeLimitMiddleware:

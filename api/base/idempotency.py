@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework import exceptions
 
-from api.errors import IdempotencyConflict, IdempotencyKeyReused
+from api.base.errors import IdempotencyConflict, IdempotencyKeyReused
 from api.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"

@@ -14,9 +14,9 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.filters import StrictBooleanFilter
-from api.serializers import ModelSerializer, Serializer
-from api.space import AREA, SpaceViewSet
+from api.base.filters import StrictBooleanFilter
+from api.base.serializers import ModelSerializer, Serializer
+from api.park.space import AREA, SpaceViewSet
 from park import services
 from park.models import Unit, UnitKind
 from park.occupancy import unit_occupancy

@@ -5,8 +5,8 @@ from django.utils.http import parse_etags, quote_etag
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from api import idempotency
-from api.errors import PreconditionFailed
+from api.base import idempotency
+from api.base.errors import PreconditionFailed
 
 
 def etag_of(instance) -> str:

@@ -7,9 +7,9 @@ from rest_framework import mixins, serializers
 from rest_framework.permissions import BasePermission
 
 from accounts.models import User, is_manager
-from api.companies import UUID_PATTERN
-from api.serializers import ModelSerializer, Serializer
-from api.views import GenericViewSet, ModelViewSet
+from api.base.fields import UUID_PATTERN
+from api.base.serializers import ModelSerializer, Serializer
+from api.base.views import GenericViewSet, ModelViewSet
 from incubator import services
 from incubator.models import Application, Recommendation, Review, ReviewAssignment
 from incubator.selectors import applications_visible_to, assignments_of, reviews_visible_to

@@ -1,9 +1,9 @@
 from django.conf import settings
 from rest_framework.parsers import JSONParser
 
-# The module, not the class: api.errors imports rest_framework.views, which imports this
-# parser through DRF's settings (a cycle whenever api.errors is imported first).
-from api import errors
+# The module, not the class: api.base.errors imports rest_framework.views, which imports this
+# parser through DRF's settings (a cycle whenever api.base.errors is imported first).
+from api.base import errors
 
 
 class LimitedJSONParser(JSONParser):

@@ -12,10 +12,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.companies import UUID_PATTERN
-from api.serializers import ModelSerializer, Serializer
-from api.space import SpaceAccess
-from api.views import ETagMixin, IdempotentMixin, etag_of
+from api.base.fields import UUID_PATTERN
+from api.base.serializers import ModelSerializer, Serializer
+from api.base.views import ETagMixin, IdempotentMixin, etag_of
+from api.park.space import SpaceAccess
 from park import services
 from park.models import Lease, LeaseStatus, Unit
 from park.selectors import leases_covering, leases_in_status, leases_visible_to

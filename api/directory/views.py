@@ -14,9 +14,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import CursorExpired
-from api.partner_auth import IsPartner, PartnerKeyAuthentication
-from api.serializers import Serializer
+from api.base.errors import CursorExpired
+from api.base.serializers import Serializer
+from api.chain.authentication import IsPartner, PartnerKeyAuthentication
 from chain import feed
 from chain.exceptions import CursorExpired as FeedCursorExpired
 from chain.records import directory_record, json_ld_record

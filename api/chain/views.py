@@ -18,10 +18,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.companies import UUID_PATTERN
-from api.permissions import IsManager
-from api.serializers import ModelSerializer, Serializer
-from api.views import GenericViewSet, ModelViewSet
+from api.base.fields import UUID_PATTERN
+from api.base.permissions import IsManager
+from api.base.serializers import ModelSerializer, Serializer
+from api.base.views import GenericViewSet, ModelViewSet
 from chain import selectors, services
 from chain.exceptions import WebhookRejected
 from chain.models import Membership, Partner, PartnerCompanyNote, PartnerKey, WebhookSecret

@@ -9,9 +9,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.csv import CSVRenderer, FormatParamFirstNegotiation
-from api.permissions import IsManager
-from api.serializers import Serializer
+from api.base.csv import CSVRenderer, FormatParamFirstNegotiation
+from api.base.permissions import IsManager
+from api.base.serializers import Serializer
 from park.models import Park
 from park.reports import CSV_COLUMNS, reports_summary, reports_summary_rows
 

@@ -9,8 +9,8 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.serializers import Serializer
-from api.views import GenericViewSet
+from api.base.serializers import Serializer
+from api.base.views import GenericViewSet
 from park.models import Park
 from park.occupancy import GROUPS, month_ends, occupancy_rows, occupancy_series
 

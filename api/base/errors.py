@@ -13,7 +13,7 @@ from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework.views import set_rollback
 
-from api.problems import problem
+from api.base.problems import problem
 from core.errors import Conflict, DomainError, NotPermitted, TooLarge
 
 logger = logging.getLogger("softpark.api")

@@ -11,9 +11,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from accounts.models import User, is_manager
-from api.companies import UUID_PATTERN
-from api.serializers import ModelSerializer
-from api.views import ETagMixin, GenericViewSet, ModelViewSet
+from api.base.fields import UUID_PATTERN
+from api.base.serializers import ModelSerializer
+from api.base.views import ETagMixin, GenericViewSet, ModelViewSet
 from tenants import services
 from tenants.models import CompanyMember, Contact, TenantReport
 from tenants.selectors import companies_visible_to, contacts_of, members_of, reports_of

@@ -19,11 +19,11 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from accounts.models import is_manager
-from api.companies import UUID_PATTERN
-from api.incubator_reviews import ConflictSerializer
-from api.permissions import IsManager
-from api.serializers import ModelSerializer, Serializer
-from api.views import ModelViewSet, etag_of
+from api.base.fields import UUID_PATTERN
+from api.base.permissions import IsManager
+from api.base.serializers import ModelSerializer, Serializer
+from api.base.views import ModelViewSet, etag_of
+from api.incubator.reviews import ConflictSerializer
 from incubator import services
 from incubator.models import (
     MAX_REQUESTED_DESKS,

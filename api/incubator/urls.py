@@ -1,0 +1,18 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from api.base.fields import UUID_PATTERN
+from api.incubator.reviews import ReviewerViewSet, ReviewViewSet
+from api.incubator.views import ApplicationViewSet, ProgramViewSet
+
+router = SimpleRouter()
+router.register("programs", ProgramViewSet, basename="program")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register(
+    f"applications/(?P<application_pk>{UUID_PATTERN})/reviewers",
+    ReviewerViewSet,
+    basename="application-reviewer",
+)
+router.register("reviews", ReviewViewSet, basename="review")
+
+urlpatterns = [path("", include(router.urls))]

@@ -1,0 +1,23 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from api.park.leases import LeaseViewSet
+from api.park.maps import FloorMapView
+from api.park.occupancy import OccupancyViewSet
+from api.park.reports import ReportsSummaryView
+from api.park.space import BuildingViewSet, FloorViewSet, ParkViewSet
+from api.park.units import UnitViewSet
+
+router = SimpleRouter()
+router.register("parks", ParkViewSet, basename="park")
+router.register("buildings", BuildingViewSet, basename="building")
+router.register("floors", FloorViewSet, basename="floor")
+router.register("units", UnitViewSet, basename="unit")
+router.register("leases", LeaseViewSet, basename="lease")
+router.register("occupancy", OccupancyViewSet, basename="occupancy")
+
+urlpatterns = [
+    path("floors/<uuid:pk>/map.png", FloorMapView.as_view(), name="floor-map"),
+    path("reports/summary/", ReportsSummaryView.as_view(), name="reports-summary"),
+    path("", include(router.urls)),
+]

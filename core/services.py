@@ -1,0 +1,67 @@
+"""The one update loop every service uses: set the declared fields, validate, save the change.
+
+HackSoft's `model_update`: each model module declares its writable fields once (for example
+`park.models.UNIT_WRITABLE`); the serializer, the admin form and the service all follow that
+tuple, so a new writable field is a change to the model module (and its migration) only.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db import models
+
+from core.models import save_changed
+
+M = TypeVar("M", bound=models.Model)
+
+
+def writable_data(fields: Iterable[str], data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` restricted to `fields`, refusing any other key: a caller that passes an
+    undeclared field has a bug (as with an unknown keyword argument), never a silent no-op."""
+    allowed = set(fields)
+    unexpected = sorted(set(data) - allowed)
+    if unexpected:
+        raise TypeError(f"not among the writable fields {sorted(allowed)}: {unexpected}")
+    return dict(data)
+
+
+def changed_fields(instance: models.Model, data: Mapping[str, Any]) -> list[str]:
+    """The names in `data` whose value differs from `instance`'s (a relation by its id, so
+    comparing never loads the related row)."""
+    changed = []
+    for name, value in data.items():
+        field = instance._meta.get_field(name)
+        if field.is_relation and field.many_to_one:
+            current = getattr(instance, field.attname)
+            value = value.pk if isinstance(value, models.Model) else value
+        else:
+            current = getattr(instance, name)
+        if current != value:
+            changed.append(name)
+    return changed
+
+
+def model_update(
+    *,
+    instance: M,
+    fields: Iterable[str],
+    data: Mapping[str, Any],
+    actor=None,
+    exclude_from_clean: Iterable[str] = (),
+) -> list[str]:
+    """Set those of `data` (keys among `fields`) that differ on `instance`, run its field
+    and model validation (`full_clean`, the constraints left to the database and the service's
+    own checks), and save only them with the version bumped and `actor` in the history.
+
+    Returns the names it changed; nothing changed means no write and no history row. Call it
+    inside the service's transaction, after the service's own checks.
+    """
+    data = writable_data(fields, data)
+    changed = changed_fields(instance, data)
+    if not changed:
+        return []
+    for name in changed:
+        setattr(instance, name, data[name])
+    instance.full_clean(exclude=list(exclude_from_clean), validate_constraints=False)
+    save_changed(instance, fields=changed, actor=actor)
+    return changed
