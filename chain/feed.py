@@ -60,7 +60,9 @@ def changes_page(
         if not isinstance(after, int):
             raise InvalidCursor(_("The cursor is not valid."), field="cursor")
         if after < compaction_horizon():
-            raise CursorExpired
+            raise CursorExpired(
+                _("The cursor is older than the retained history: read the snapshot again.")
+            )
     limit = max(1, min(limit, MAX_LIMIT))
     rows = list(DirectoryChange.objects.filter(seq__gt=after).order_by("seq")[: limit + 1])
     has_more = len(rows) > limit

@@ -1,13 +1,14 @@
-"""The base domain errors. `api/errors.py` is the one place that turns them into HTTP."""
+"""The base domain errors. `api/base/errors.py` is the one place that turns them into HTTP.
 
-from django.utils.translation import gettext_lazy as _
+A domain error carries a stable `code` and a `detail` in the user's words; its problem title
+is the code's own, written once in `api/base/problems.py`.
+"""
 
 
 class DomainError(Exception):
     """A request that breaks a rule of the park (400 `validation_error`, `code` per field)."""
 
     code = "invalid"
-    title = _("The request breaks a rule of the park.")
 
     def __init__(self, detail: str, *, field: str | None = None, **extra):
         super().__init__(detail)
@@ -18,28 +19,36 @@ class Conflict(DomainError):
     """Well formed, but the park's current state says no (409 with its own `code`)."""
 
     code = "conflict"
-    title = _("The request conflicts with the current state.")
 
 
 class NotPermitted(DomainError):
     """The actor may see the record but their role may not do this (403)."""
 
     code = "permission_denied"
-    title = _("You do not have permission to perform this action.")
+
+
+class NotAuthenticated(DomainError):
+    """Credentials (a signature, a key) that are wrong, expired or replayed (401)."""
+
+    code = "authentication_failed"
+
+
+class Gone(DomainError):
+    """Something that existed and is no longer kept (410 with its own `code`)."""
+
+    code = "gone"
 
 
 class TooLarge(DomainError):
     """A body or an upload over its limit (413)."""
 
     code = "payload_too_large"
-    title = _("Payload too large")
 
 
 class InvalidTransition(Conflict):
     """A state change not allowed from the current state; `allowed` lists the targets."""
 
     code = "invalid_transition"
-    title = _("State change not allowed")
 
     def __init__(self, detail: str, *, allowed: list[str], **extra):
         super().__init__(detail, allowed=list(allowed), **extra)
@@ -49,4 +58,3 @@ class InUse(Conflict):
     """Deleting a record that others still refer to; deactivate it instead."""
 
     code = "in_use"
-    title = _("Record in use")

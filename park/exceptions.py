@@ -1,5 +1,3 @@
-from django.utils.translation import gettext_lazy as _
-
 from core.errors import Conflict, DomainError
 
 
@@ -7,7 +5,6 @@ class UnitUnavailable(Conflict):
     """The unit is leased on some of those days, or the pool lacks free desks."""
 
     code = "unit_unavailable"
-    title = _("Unit not available")
 
     def __init__(self, detail: str, *, conflicts, **extra):
         rows = [
@@ -25,32 +22,26 @@ class UnitUnavailable(Conflict):
 
 class UnitInactive(Conflict):
     code = "unit_inactive"
-    title = _("Unit inactive")
 
 
 class OutsideLease(DomainError):
     """A terminate or renew date outside what the lease allows."""
 
     code = "outside_lease"
-    title = _("The date is outside what the lease allows.")
 
 
 class InvalidDesks(DomainError):
     code = "invalid"
-    title = _("Invalid number of desks.")
 
 
 class SpaceCodeTaken(DomainError):
     """A duplicate natural key: a unit or building code, a floor level, the home park."""
 
     code = "unique"
-    title = _("This value is already taken.")
 
 
 class InvalidSpace(DomainError):
     """A park, building, floor or unit whose fields break a rule (`code` names it)."""
-
-    title = _("The space record breaks a rule of the park.")
 
     def __init__(self, detail: str, *, field: str, code: str = "invalid", **extra):
         super().__init__(detail, field=field, **extra)
@@ -59,4 +50,3 @@ class InvalidSpace(DomainError):
 
 class ContractNumberTaken(DomainError):
     code = "unique"
-    title = _("Another lease has this contract number.")

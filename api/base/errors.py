@@ -14,7 +14,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.views import set_rollback
 
 from api.base.problems import problem
-from core.errors import Conflict, DomainError, NotPermitted, TooLarge
+from core.errors import Conflict, DomainError, Gone, NotAuthenticated, NotPermitted, TooLarge
 
 logger = logging.getLogger("softpark.api")
 
@@ -43,12 +43,6 @@ class IdempotencyKeyReused(exceptions.APIException):
     default_detail = "This Idempotency-Key was used for a different request."
 
 
-class CursorExpired(exceptions.APIException):
-    status_code = 410
-    default_code = "cursor_expired"
-    default_detail = "The cursor is older than the retained history."
-
-
 # DRF exception class -> our stable code (the status comes from the exception).
 _DRF_CODES = {
     exceptions.NotAuthenticated: "not_authenticated",
@@ -63,7 +57,6 @@ _DRF_CODES = {
     PayloadTooLarge: "payload_too_large",
     IdempotencyConflict: "idempotency_conflict",
     IdempotencyKeyReused: "idempotency_key_reused",
-    CursorExpired: "cursor_expired",
 }
 
 
@@ -166,7 +159,12 @@ def problem_exception_handler(exc, context):
 
 def domain_problem(exc: DomainError, *, instance: str):
     if isinstance(exc, Conflict):  # 409: its own code, e.g. unit_unavailable, with extras
-        return problem(409, exc.code, exc.detail, instance=instance, title=exc.title, **exc.extra)
+        return problem(409, exc.code, exc.detail, instance=instance, **exc.extra)
+    if isinstance(exc, Gone):  # 410: its own code, e.g. cursor_expired
+        return problem(410, exc.code, exc.detail, instance=instance, **exc.extra)
+    if isinstance(exc, NotAuthenticated):  # a bad signature, key or timestamp
+        headers = {"WWW-Authenticate": "Token"}
+        return problem(401, exc.code, exc.detail, instance=instance, headers=headers)
     if isinstance(exc, NotPermitted):
         return problem(403, "permission_denied", exc.detail, instance=instance)
     if isinstance(exc, TooLarge):

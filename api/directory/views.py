@@ -14,11 +14,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.base.errors import CursorExpired
 from api.base.serializers import Serializer
 from api.chain.authentication import IsPartner, PartnerKeyAuthentication
 from chain import feed
-from chain.exceptions import CursorExpired as FeedCursorExpired
 from chain.records import directory_record, json_ld_record
 
 
@@ -116,17 +114,12 @@ class DirectoryChangesView(PartnerOnlyView):
     )
     def get(self, request):
         query = _query(ChangesQuerySerializer, request)
-        try:
-            page = feed.changes_page(
-                partner=request.partner,
-                cursor=query.get("cursor") or None,
-                limit=query["limit"],
-                absolute=request.build_absolute_uri,
-            )
-        except FeedCursorExpired:
-            raise CursorExpired(
-                _("The cursor is older than the retained history: read the snapshot again.")
-            ) from None
+        page = feed.changes_page(
+            partner=request.partner,
+            cursor=query.get("cursor") or None,
+            limit=query["limit"],
+            absolute=request.build_absolute_uri,
+        )
         return Response(page)
 
 
