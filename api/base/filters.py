@@ -37,12 +37,25 @@ class StrictBooleanFilter(filters.BooleanFilter):
 
 
 class FilterSet(BaseFilterSet):
-    """The base of every FilterSet: model boolean fields get the strict boolean filter."""
+    """The one FilterSet every list uses: an invalid value in any filter is a 400 naming it.
+
+    django-filter already refuses a bad choice, number, date or id (the form field's error);
+    booleans are the exception, so every boolean filter here, generated from a model field or
+    declared, is the strict one.
+    """
 
     FILTER_DEFAULTS = {
         **FILTER_FOR_DBFIELD_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
+
+    @classmethod
+    def get_filters(cls):
+        found = super().get_filters()
+        for filter_ in found.values():
+            if isinstance(filter_, filters.BooleanFilter):
+                filter_.field_class = StrictBooleanField
+        return found
 
 
 class StrictOrderingFilter(OrderingFilter):
