@@ -1,7 +1,6 @@
 """The chain of partner parks: memberships, partners, their keys, webhooks and mirrors.
 
-See design/sync.md. The feed rows that partners read live in `tenants.directory` (imported
-here, so that its models are registered whenever the apps load).
+The feed rows that partners read are tenants' own (`tenants.directory`).
 """
 
 from django.conf import settings
@@ -9,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-import tenants.directory  # noqa: F401  registers DirectoryChange and DirectoryCounter
 from accounts.search import normalise
 from core.models import BaseModel, HistoricalRecords
 

@@ -4,8 +4,7 @@ It lives in `tenants` because tenants and park services write it in their own tr
 `chain/` only reads it (tenants never imports chain). `directory_changed` is the one signal
 STYLE.md allows: it tells `chain` that a change committed, so chain can ping its partners.
 
-The models are registered when this module is imported: `chain.models` imports it, so they
-exist whenever the project's apps are loaded.
+`tenants.models` imports the two models, which registers them with the app.
 """
 
 from django.db import models, transaction

@@ -268,3 +268,8 @@ class TenantReport(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.company} {self.year} {self.period}"
+
+
+# The partner directory's feed rows and counter are tenants' own models, kept beside the feed
+# logic in tenants/directory.py; importing them here registers them with the app.
+from tenants.directory import DirectoryChange, DirectoryCounter  # noqa: E402, F401
