@@ -1,18 +1,16 @@
 """Cohort seats and onboarding under parallel managers, on real parallel connections."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 
-from core.errors import Conflict
 from incubator.exceptions import CohortFull
 from incubator.models import Application
 from incubator.services import application_onboard, application_transition
 from park.exceptions import UnitUnavailable
 from park.models import Lease
 from tenants.models import Company, CompanyMember
+from tests.concurrency.race import run_together
 from tests.factories import (
     make_application,
     make_lease,
@@ -25,34 +23,13 @@ from tests.factories import (
 THREADS = 8
 
 
-def _race(work, items) -> list[str]:
-    start_together, outcomes = threading.Barrier(len(items)), []
-
-    def run(item):
-        try:
-            start_together.wait()
-            work(item)
-            outcomes.append("done")
-        except Conflict as refusal:
-            outcomes.append(refusal.code)
-        finally:
-            connection.close()  # each thread has its own connection
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_eight_managers_accepting_eight_applications_for_one_seat_accept_exactly_one():
     program = make_program(seats=1)
     applications = [make_application(program=program, state="interview") for _ in range(THREADS)]
     managers = [make_manager() for _ in range(THREADS)]
 
-    outcomes = _race(
+    outcomes = run_together(
         lambda pair: application_transition(application=pair[0], to="accepted", actor=pair[1]),
         list(zip(applications, managers, strict=True)),
     )
@@ -76,7 +53,7 @@ def test_parallel_onboardings_into_a_pool_lease_only_the_free_desks_and_write_no
     manager = make_manager()
     companies_before = Company.objects.count()
 
-    outcomes = _race(
+    outcomes = run_together(
         lambda application: application_onboard(
             application=application, start_date=date(2027, 1, 1), actor=manager
         ),

@@ -1,38 +1,23 @@
 """Races on real parallel connections: PostgreSQL and the file-based SQLite test database."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from park.exceptions import UnitUnavailable
 from park.models import Lease
 from park.services import lease_create
+from tests.concurrency.race import run_together
 from tests.factories import make_company, make_pool, make_unit
 
 THREADS = 16
 
 
 def _race(unit, companies, **lease_fields) -> list[str]:
-    start_together, outcomes = threading.Barrier(len(companies)), []
-
-    def book(company):
-        try:
-            start_together.wait()
-            lease_create(unit=unit, company=company, actor=None, **lease_fields)
-            outcomes.append("created")
-        except UnitUnavailable:
-            outcomes.append("refused")
-        finally:
-            connection.close()  # each thread has its own connection
-
-    threads = [threading.Thread(target=book, args=(company,)) for company in companies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+    return run_together(
+        lambda company: lease_create(unit=unit, company=company, actor=None, **lease_fields),
+        companies,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,7 +27,7 @@ def test_sixteen_parallel_bookings_of_one_office_leave_exactly_one_lease():
 
     outcomes = _race(office, companies, start_date=date(2027, 1, 1), end_date=date(2027, 6, 30))
 
-    assert outcomes == ["created"] + ["refused"] * (THREADS - 1)
+    assert outcomes == ["done"] + [UnitUnavailable.code] * (THREADS - 1)
     assert Lease.objects.filter(unit=office).count() == 1
 
 
@@ -53,7 +38,7 @@ def test_sixteen_parallel_one_desk_leases_fill_a_ten_desk_pool_exactly():
 
     outcomes = _race(pool, companies, start_date=date(2027, 1, 1), end_date=None, desks=1)
 
-    assert outcomes == ["created"] * 10 + ["refused"] * (THREADS - 10)
+    assert outcomes == ["done"] * 10 + [UnitUnavailable.code] * (THREADS - 10)
     assert sum(Lease.objects.filter(unit=pool).values_list("desks", flat=True)) == 10
 
 
