@@ -49,9 +49,10 @@ def model_update(
     actor=None,
     exclude_from_clean: Iterable[str] = (),
 ) -> list[str]:
-    """Set those of `data` (keys among `fields`) that differ on `instance`, run its field
-    and model validation (`full_clean`, the constraints left to the database and the service's
-    own checks), and save only them with the version bumped and `actor` in the history.
+    """Set those of `data` (keys among `fields`) that differ on `instance`, validate them
+    (`full_clean` on the changed fields and the model's `clean()`; constraints are left to the
+    database and the service's own checks), and save only them with the version bumped and
+    `actor` in the history.
 
     Returns the names it changed; nothing changed means no write and no history row. Call it
     inside the service's transaction, after the service's own checks.
@@ -62,6 +63,9 @@ def model_update(
         return []
     for name in changed:
         setattr(instance, name, data[name])
-    instance.full_clean(exclude=list(exclude_from_clean), validate_constraints=False)
+    # Only what changed is validated (and only its unique values looked up): the rest was
+    # valid when it was saved.
+    unchanged = [f.name for f in instance._meta.concrete_fields if f.name not in changed]
+    instance.full_clean(exclude=[*unchanged, *exclude_from_clean], validate_constraints=False)
     save_changed(instance, fields=changed, actor=actor)
     return changed
