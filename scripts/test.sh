@@ -5,6 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
+# The admin's browser test (tests/e2e) drives Debian's chromium: install it when it is missing
+# and we may (root), so the suite passes on a machine that never ran .ci/run.
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "==> installing Debian's chromium for the browser test"
+  apt-get update -qq && apt-get install -y -qq chromium
+fi
+
 echo "==> tests on SQLite"
 env -u DATABASE_URL "$PY" -m pytest "$@"
 
