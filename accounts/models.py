@@ -41,6 +41,13 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+# What a person changes on their own profile (/auth/me/), what a manager may also change
+# (/users/{id}/; roles go through user_set_roles), and what user_update may write.
+USER_PROFILE_WRITABLE = ("full_name", "language")
+USER_MANAGED_WRITABLE = (*USER_PROFILE_WRITABLE, "is_active")
+USER_WRITABLE = ("email", *USER_MANAGED_WRITABLE)
+
+
 class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     """A person with a login: managers, reviewers, applicants and representatives."""
 

@@ -1,15 +1,17 @@
 """Every write to accounts: registration, accounts made by managers, roles, own profile."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from accounts.exceptions import EmailTaken, OwnManagerRole, UnknownRole
-from accounts.models import MANAGERS_GROUP, User, normalize_email
+from accounts.models import MANAGERS_GROUP, USER_WRITABLE, User, normalize_email
 from accounts.roles import GRANTABLE_ROLES, Role
 from core.models import save_changed
+from core.services import model_update, writable_data
 
 
 def _ensure_email_free(email: str, *, exclude: User | None = None) -> None:
@@ -92,21 +94,22 @@ def user_set_roles(*, user: User, roles: Iterable[str], actor: User) -> User:
     return user
 
 
-def user_update(*, user: User, actor: User, **changes) -> User:
-    """Change profile fields (`full_name`, `language`, `is_active`, `email`)."""
-    allowed = {"full_name", "language", "is_active", "email"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValueError(f"user_update cannot change {sorted(unknown)}")
+def user_update(*, user: User, data: Mapping[str, Any], actor: User) -> User:
+    """Change the fields in `data` (keys among USER_WRITABLE); an email stays unique whatever
+    its case."""
+    data = writable_data(USER_WRITABLE, data)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        if "email" in changes:
-            changes["email"] = normalize_email(changes["email"])
-            _ensure_email_free(changes["email"], exclude=user)
-        for field, value in changes.items():
-            setattr(user, field, value)
-        user.full_clean(exclude=["password"], validate_unique=False)
-        save_changed(user, fields=sorted(changes), actor=actor)
+        if "email" in data:
+            data["email"] = normalize_email(data["email"])
+            _ensure_email_free(data["email"], exclude=user)
+        model_update(
+            instance=user,
+            fields=USER_WRITABLE,
+            data=data,
+            actor=actor,
+            exclude_from_clean=["password"],
+        )
     return user
 
 

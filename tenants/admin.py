@@ -1,15 +1,31 @@
-"""The managers' admin for tenants. Every save goes through tenants/services.py."""
+"""The managers' admin for tenants. Every save goes through tenants/services.py: the company
+form through core's ServiceAdmin, the contacts and members inlines through `save_formset`."""
+
+from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ServiceAdmin, ServiceForm, service_action
 from core.errors import DomainError
 from tenants import services
 from tenants.logos import process_logo
-from tenants.models import Company, CompanyMember, CompanyStatus, Contact, TenantReport
+from tenants.models import (
+    COMPANY_IDENTITY_WRITABLE,
+    COMPANY_PROFILE_WRITABLE,
+    COMPANY_PUBLIC_PROFILE_WRITABLE,
+    CONTACT_WRITABLE,
+    MEMBER_WRITABLE,
+    REPORT_WRITABLE,
+    Company,
+    CompanyMember,
+    CompanyStatus,
+    Contact,
+    TenantReport,
+)
 from tenants.selectors import companies_matching
 
 
@@ -17,7 +33,7 @@ def _form_error(error: DomainError) -> forms.ValidationError:
     return forms.ValidationError(error.detail, code=error.code)
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyForm(ServiceForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     upload_logo = forms.FileField(
         label=_("new logo"),
@@ -27,7 +43,7 @@ class CompanyForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = [*sorted(services.PROFILE_FIELDS), "directory_visible"]
+        fields = [*COMPANY_PROFILE_WRITABLE, "directory_visible"]
 
     def clean_tax_code(self):
         try:
@@ -47,13 +63,13 @@ class CompanyForm(forms.ModelForm):
 
 class ContactInline(admin.TabularInline):
     model = Contact
-    fields = ["name", "role", "email", "phone", "is_primary"]
+    fields = CONTACT_WRITABLE
     extra = 0
 
 
 class MemberInline(admin.TabularInline):
     model = CompanyMember
-    fields = ["user", "role", "created_at"]
+    fields = [*MEMBER_WRITABLE, "role", "created_at"]
     readonly_fields = ["role", "created_at"]
     autocomplete_fields = ["user"]
     extra = 0
@@ -63,17 +79,7 @@ class ReportInline(admin.TabularInline):
     """Reports are filed by representatives (or through the API) and never changed here."""
 
     model = TenantReport
-    fields = [
-        "year",
-        "period",
-        "revenue_vnd",
-        "export_revenue_usd",
-        "headcount",
-        "it_headcount",
-        "rnd_spend_vnd",
-        "submitted_at",
-        "submitted_by",
-    ]
+    fields = [*REPORT_WRITABLE, "submitted_at", "submitted_by"]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -82,26 +88,18 @@ class ReportInline(admin.TabularInline):
 
 
 def _status_action(to: str):
-    def change_status(modeladmin, request, queryset):
-        changed = 0
-        for company in queryset.order_by("pk"):
-            try:
-                services.company_set_status(company=company, to=to, actor=request.user)
-                changed += 1
-            except DomainError as error:
-                modeladmin.message_user(request, f"{company}: {error.detail}", messages.WARNING)
-        if changed:
-            modeladmin.message_user(request, _("%(count)d companies changed.") % {"count": changed})
-
-    change_status.__name__ = f"set_status_{to}"
-    change_status.short_description = _("Set status to %(status)s") % {
-        "status": CompanyStatus(to).label
-    }
-    return change_status
+    return service_action(
+        name=f"set_status_{to}",
+        description=_("Set status to %(status)s") % {"status": CompanyStatus(to).label},
+        done_message=_("%(count)d companies changed."),
+        call=lambda company, *, actor: services.company_set_status(
+            company=company, to=to, actor=actor
+        ),
+    )
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(ServiceAdmin):
     form = CompanyForm
     list_display = [
         "logo_preview",
@@ -119,18 +117,12 @@ class CompanyAdmin(SimpleHistoryAdmin):
     search_help_text = _("Names or tax code; accents are ignored (dong thap = Đồng Tháp).")
     readonly_fields = ["id", "status", "incubated", "logo_preview", "version", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["id", "legal_name", "short_name", "tax_code", "sector", "status"]}),
+        (None, {"fields": ["id", *COMPANY_IDENTITY_WRITABLE, "status"]}),
         (
             _("Public profile"),
             {
                 "fields": [
-                    "website",
-                    "email",
-                    "phone",
-                    "address",
-                    "founded_on",
-                    "headcount",
-                    "description",
+                    *COMPANY_PUBLIC_PROFILE_WRITABLE,
                     "logo_preview",
                     "upload_logo",
                     "directory_visible",
@@ -154,65 +146,76 @@ class CompanyAdmin(SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         return companies_matching(queryset, search_term), False
 
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if change:
-            changes = {field: data[field] for field in services.PROFILE_FIELDS if field in data}
-            company = services.company_update(company=obj, actor=request.user, **changes)
-        else:
-            fields = {field: data[field] for field in services.PROFILE_FIELDS if field in data}
-            company = services.company_create(actor=request.user, **fields)
-        if data.get("directory_visible") != company.directory_visible:
+    # The form holds the profile, the consent and a new logo: three services.
+    def create_record(self, data: dict[str, Any], *, actor) -> Company:
+        profile = {name: data[name] for name in COMPANY_PROFILE_WRITABLE if name in data}
+        company = services.company_create(data=profile, actor=actor)
+        return self._set_consent_and_logo(company, data, actor=actor)
+
+    def update_record(self, record: Company, changes: dict[str, Any], *, actor) -> Company:
+        profile = {name: changes[name] for name in COMPANY_PROFILE_WRITABLE if name in changes}
+        company = record
+        if profile:
+            company = services.company_update(company=company, data=profile, actor=actor)
+        return self._set_consent_and_logo(company, changes, actor=actor)
+
+    def _set_consent_and_logo(self, company: Company, data: dict[str, Any], *, actor) -> Company:
+        visible = bool(data.get("directory_visible", company.directory_visible))
+        if visible != company.directory_visible:
             company = services.company_set_directory_visibility(
-                company=company, visible=bool(data.get("directory_visible")), actor=request.user
+                company=company, visible=visible, actor=actor
             )
         if data.get("upload_logo"):
             company = services.company_set_logo(
-                company=company, file=data["upload_logo"], actor=request.user
+                company=company, file=data["upload_logo"], actor=actor
             )
-        # The admin keeps using `obj` (inlines, the redirect): give it the saved state.
-        obj.__dict__.update(company.__dict__)
+        return company
+
+    def delete_record(self, record: Company, *, actor) -> None:
+        services.company_delete(company=record, actor=actor)
 
     def save_formset(self, request, form, formset, change):
+        """Contacts and members are saved through their services (reports are read-only
+        here): a form in the inline is a create, an update or a delete."""
         company = form.instance
         # The admin's change message reads these, as BaseModelFormSet.save() would set them.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is Contact:
-            for contact_form in formset.forms:
-                contact = contact_form.instance
-                new = contact._state.adding  # the UUID pk is set before the first save
-                if new and not contact_form.has_changed():
-                    continue
-                values = {
-                    field: contact_form.cleaned_data.get(field) for field in ContactInline.fields
-                }
-                if formset.can_delete and formset._should_delete_form(contact_form):
-                    if not new:
-                        services.contact_delete(contact=contact, actor=request.user)
-                        formset.deleted_objects.append(contact)
-                elif new:
-                    formset.new_objects.append(
-                        services.contact_create(company=company, actor=request.user, **values)
-                    )
-                elif contact_form.has_changed():
-                    contact = services.contact_update(contact=contact, actor=request.user, **values)
-                    formset.changed_objects.append((contact, contact_form.changed_data))
+            self._save_contacts(formset, company, actor=request.user)
         elif formset.model is CompanyMember:
-            for member_form in formset.forms:
-                member = member_form.instance
-                if formset.can_delete and formset._should_delete_form(member_form):
-                    if not member._state.adding:
-                        services.member_remove(member=member, actor=request.user)
-                        formset.deleted_objects.append(member)
-                elif member._state.adding and member_form.has_changed():
-                    user = member_form.cleaned_data["user"]
-                    formset.new_objects.append(
-                        services.member_add(company=company, user=user, actor=request.user)
-                    )
-        # Reports are read-only here: nothing to save.
+            self._save_members(formset, company, actor=request.user)
 
-    def delete_model(self, request, obj):
-        services.company_delete(company=obj, actor=request.user)
+    def _save_contacts(self, formset, company: Company, *, actor) -> None:
+        for contact_form in formset.forms:
+            contact = contact_form.instance
+            new = contact._state.adding  # the UUID pk is set before the first save
+            if new and not contact_form.has_changed():
+                continue
+            data = {name: contact_form.cleaned_data.get(name) for name in CONTACT_WRITABLE}
+            if formset.can_delete and formset._should_delete_form(contact_form):
+                if not new:
+                    services.contact_delete(contact=contact, actor=actor)
+                    formset.deleted_objects.append(contact)
+            elif new:
+                formset.new_objects.append(
+                    services.contact_create(company=company, data=data, actor=actor)
+                )
+            elif contact_form.has_changed():
+                contact = services.contact_update(contact=contact, data=data, actor=actor)
+                formset.changed_objects.append((contact, contact_form.changed_data))
+
+    def _save_members(self, formset, company: Company, *, actor) -> None:
+        for member_form in formset.forms:
+            member = member_form.instance
+            if formset.can_delete and formset._should_delete_form(member_form):
+                if not member._state.adding:
+                    services.member_remove(member=member, actor=actor)
+                    formset.deleted_objects.append(member)
+            elif member._state.adding and member_form.has_changed():
+                user = member_form.cleaned_data["user"]
+                formset.new_objects.append(
+                    services.member_add(company=company, user=user, actor=actor)
+                )
 
 
 @admin.register(TenantReport)

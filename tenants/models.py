@@ -45,6 +45,23 @@ def logo_path(company: "Company", filename: str) -> str:
     return f"logos/{company.pk}/{filename}"
 
 
+# What a company's profile services (company_create, company_update), its serializer and its
+# admin form may write, declared once. Status, logo, consent (`directory_visible`) and
+# `incubated` have services of their own. The identity comes first, then the public profile
+# (the API's field order and the admin's fieldsets follow the two groups).
+COMPANY_IDENTITY_WRITABLE = ("legal_name", "short_name", "tax_code", "sector")
+COMPANY_PUBLIC_PROFILE_WRITABLE = (
+    "website",
+    "email",
+    "phone",
+    "address",
+    "founded_on",
+    "headcount",
+    "description",
+)
+COMPANY_PROFILE_WRITABLE = (*COMPANY_IDENTITY_WRITABLE, *COMPANY_PUBLIC_PROFILE_WRITABLE)
+
+
 class Company(BaseModel):
     """A tenant or would-be tenant of the park."""
 
@@ -129,6 +146,10 @@ class Company(BaseModel):
         super().save(*args, **kwargs)
 
 
+# A membership is made by naming the user (member_add); its role is not chosen.
+MEMBER_WRITABLE = ("user",)
+
+
 class MemberRole(models.TextChoices):
     REPRESENTATIVE = "representative", _("Representative")
 
@@ -173,6 +194,10 @@ class CompanyMember(BaseModel):
         return f"{self.user} ({self.get_role_display()}, {self.company})"
 
 
+# What contact_create/contact_update, the contact serializer and the admin's inline may write.
+CONTACT_WRITABLE = ("name", "role", "email", "phone", "is_primary")
+
+
 class Contact(BaseModel):
     """A person to call at a company; at most one is the primary contact."""
 
@@ -208,6 +233,18 @@ class ReportPeriod(models.TextChoices):
     H1 = "H1", _("First half")
     H2 = "H2", _("Second half")
     Y = "Y", _("Whole year")
+
+
+# The figures a report carries: what report_submit, the serializer and the admin show as filed.
+REPORT_WRITABLE = (
+    "year",
+    "period",
+    "revenue_vnd",
+    "export_revenue_usd",
+    "headcount",
+    "it_headcount",
+    "rnd_spend_vnd",
+)
 
 
 class TenantReport(BaseModel):

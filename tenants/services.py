@@ -1,10 +1,15 @@
 """Every write to tenants: one function per use case, one transaction each, history kept.
 
-Every change to a `Company` row ends in `_save_company`, which appends the company's
-`DirectoryChange` row (tenants/directory.py, design/sync.md) in the same transaction.
+Every change to a `Company` row is followed, in the same transaction, by
+`directory.record_company_change`, which appends the company's `DirectoryChange` row
+(tenants/directory.py, design/sync.md): the profile's through `core.services.model_update` in
+`company_update`, the others through `_save_company`.
 """
 
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -16,6 +21,7 @@ from stdnum.vn import mst
 from accounts.models import User, is_manager
 from core.errors import InUse, InvalidTransition
 from core.models import save_changed
+from core.services import changed_fields, model_update, writable_data
 from tenants import directory
 from tenants.exceptions import (
     AlreadyMember,
@@ -28,6 +34,9 @@ from tenants.exceptions import (
 from tenants.logos import process_logo
 from tenants.models import (
     ALLOWED_STATUS_CHANGES,
+    COMPANY_PROFILE_WRITABLE,
+    CONTACT_WRITABLE,
+    REPORT_WRITABLE,
     Company,
     CompanyMember,
     Contact,
@@ -35,23 +44,10 @@ from tenants.models import (
 )
 from tenants.selectors import company_for_update
 
-# What company_create/company_update may set; status, logo, consent and `incubated` have
-# services of their own.
-PROFILE_FIELDS = frozenset(
-    {
-        "legal_name",
-        "short_name",
-        "tax_code",
-        "sector",
-        "website",
-        "email",
-        "phone",
-        "address",
-        "founded_on",
-        "headcount",
-        "description",
-    }
-)
+# The older keyword spelling of `data` (`company_create(legal_name=..., actor=None)`) is still
+# accepted by the services that callers outside tenants use that way (incubator onboarding,
+# tests/factories.py, the chain tests); the keys are checked against the same declared tuple.
+_NO_DATA: Mapping[str, Any] = MappingProxyType({})
 
 _TAX_CODE_REASONS = {
     stdnum_errors.InvalidChecksum: (
@@ -110,54 +106,53 @@ def _save_company(company: Company, *, fields: list[str], actor: User | None) ->
     directory.record_company_change(company, was_visible=was_visible)
 
 
-def company_create(*, legal_name: str, actor: User | None, **fields) -> Company:
-    """Record a company (a prospect until a lease or a manager makes it active)."""
-    unknown = set(fields) - PROFILE_FIELDS
-    if unknown:
-        raise ValueError(f"company_create cannot set {sorted(unknown)}")
-    fields["tax_code"] = normalise_tax_code(fields.get("tax_code"))
+def company_create(
+    *, data: Mapping[str, Any] = _NO_DATA, actor: User | None, **profile: Any
+) -> Company:
+    """Record a company from `data` (keys among COMPANY_PROFILE_WRITABLE; `legal_name` is
+    required): a prospect until a lease or a manager makes it active. `profile` is the older
+    keyword spelling of `data`."""
+    data = writable_data(COMPANY_PROFILE_WRITABLE, {**data, **profile})
+    data["tax_code"] = normalise_tax_code(data.get("tax_code"))
     with transaction.atomic():
-        _ensure_tax_code_free(fields["tax_code"])
-        company = Company(legal_name=legal_name, **fields)
+        _ensure_tax_code_free(data["tax_code"])
+        company = Company(**data)
         company.full_clean(validate_constraints=False)
         company._history_user = actor
         try:
             with transaction.atomic():  # a parallel insert of the same tax code lands here
                 company.save()
         except IntegrityError:
-            _ensure_tax_code_free(fields["tax_code"])
+            _ensure_tax_code_free(data["tax_code"])
             raise
         directory.record_company_change(company, was_visible=False)  # a prospect: nothing
     return company
 
 
-def company_update(*, company: Company, actor: User, **changes) -> Company:
-    """Change profile fields. A representative may not change a tax code once it is set
+def company_update(
+    *, company: Company, data: Mapping[str, Any] = _NO_DATA, actor: User | None, **changes: Any
+) -> Company:
+    """Change the profile fields in `data` (keys among COMPANY_PROFILE_WRITABLE; `changes` is
+    the older keyword spelling). A representative may not change a tax code once it is set
     (it identifies the company to the authorities; a manager corrects it)."""
-    unknown = set(changes) - PROFILE_FIELDS
-    if unknown:
-        raise ValueError(f"company_update cannot change {sorted(unknown)}")
-    if "tax_code" in changes:
-        changes["tax_code"] = normalise_tax_code(changes["tax_code"])
+    data = writable_data(COMPANY_PROFILE_WRITABLE, {**data, **changes})
+    if "tax_code" in data:
+        data["tax_code"] = normalise_tax_code(data["tax_code"])
     with transaction.atomic():
         company = company_for_update(company.pk)
-        if (
-            "tax_code" in changes
-            and company.tax_code is not None
-            and changes["tax_code"] != company.tax_code
-            and not is_manager(actor)
-        ):
-            raise FieldNotWritable(
-                "The tax code is set; ask the park's managers to correct it.", field="tax_code"
-            )
-        changed = [field for field, value in changes.items() if getattr(company, field) != value]
+        changed = changed_fields(company, data)
+        if not changed:
+            return company
         if "tax_code" in changed:
-            _ensure_tax_code_free(changes["tax_code"], exclude=company)
-        for field in changed:
-            setattr(company, field, changes[field])
-        if changed:
-            company.full_clean(validate_constraints=False)
-            _save_company(company, fields=changed, actor=actor)
+            if company.tax_code is not None and not is_manager(actor):
+                raise FieldNotWritable(
+                    "The tax code is set; ask the park's managers to correct it.",
+                    field="tax_code",
+                )
+            _ensure_tax_code_free(data["tax_code"], exclude=company)
+        was_visible = directory.partners_see(company.pk)
+        model_update(instance=company, fields=COMPANY_PROFILE_WRITABLE, data=data, actor=actor)
+        directory.record_company_change(company, was_visible=was_visible)
     return company
 
 
@@ -282,7 +277,6 @@ def member_remove(*, member: CompanyMember, actor: User | None) -> None:
 
 
 FIRST_REPORT_YEAR = 2000  # the reports' database check (tenant_report_year_from_2000)
-CONTACT_FIELDS = frozenset({"name", "role", "email", "phone", "is_primary"})
 
 
 def _take_primary(contact: Contact, *, actor: User | None) -> None:
@@ -295,13 +289,15 @@ def _take_primary(contact: Contact, *, actor: User | None) -> None:
         save_changed(other, fields=["is_primary"], actor=actor)
 
 
-def contact_create(*, company: Company, name: str, actor: User | None, **fields) -> Contact:
-    unknown = set(fields) - CONTACT_FIELDS
-    if unknown:
-        raise ValueError(f"contact_create cannot set {sorted(unknown)}")
+def contact_create(
+    *, company: Company, data: Mapping[str, Any] = _NO_DATA, actor: User | None, **fields: Any
+) -> Contact:
+    """Add a contact from `data` (keys among CONTACT_WRITABLE; `fields` is the older keyword
+    spelling); a new primary contact demotes the old one."""
+    data = writable_data(CONTACT_WRITABLE, {**data, **fields})
     with transaction.atomic():
         company = company_for_update(company.pk)  # primary contacts of one company queue here
-        contact = Contact(company=company, name=name, **fields)
+        contact = Contact(company=company, **data)
         contact.full_clean(validate_constraints=False)
         if contact.is_primary:
             _take_primary(contact, actor=actor)
@@ -310,21 +306,16 @@ def contact_create(*, company: Company, name: str, actor: User | None, **fields)
     return contact
 
 
-def contact_update(*, contact: Contact, actor: User | None, **changes) -> Contact:
-    unknown = set(changes) - CONTACT_FIELDS
-    if unknown:
-        raise ValueError(f"contact_update cannot change {sorted(unknown)}")
+def contact_update(*, contact: Contact, data: Mapping[str, Any], actor: User | None) -> Contact:
+    """Change the fields in `data` (keys among CONTACT_WRITABLE); becoming the primary contact
+    demotes the old one."""
+    data = writable_data(CONTACT_WRITABLE, data)
     with transaction.atomic():
         company_for_update(contact.company_id)
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
-        changed = [field for field, value in changes.items() if getattr(contact, field) != value]
-        for field in changed:
-            setattr(contact, field, changes[field])
-        if changed:
-            contact.full_clean(validate_constraints=False)
-            if "is_primary" in changed and contact.is_primary:
-                _take_primary(contact, actor=actor)
-            save_changed(contact, fields=changed, actor=actor)
+        if data.get("is_primary") and not contact.is_primary:
+            _take_primary(contact, actor=actor)
+        model_update(instance=contact, fields=CONTACT_WRITABLE, data=data, actor=actor)
     return contact
 
 
@@ -337,29 +328,29 @@ def contact_delete(*, contact: Contact, actor: User | None) -> None:
 def report_submit(
     *,
     company: Company,
-    year: int,
-    period: str,
-    revenue_vnd: int,
-    headcount: int,
-    it_headcount: int,
-    export_revenue_usd: int = 0,
-    rnd_spend_vnd: int = 0,
+    data: Mapping[str, Any] = _NO_DATA,
     actor: User | None,
     today: date | None = None,
+    **figures: Any,
 ) -> TenantReport:
-    """File the company's figures for one year and period: one report each, never replaced."""
+    """File the company's figures for one year and period from `data` (keys among
+    REPORT_WRITABLE; `figures` is the older keyword spelling): one report each, never replaced.
+    """
+    data = writable_data(REPORT_WRITABLE, {**data, **figures})
     today = today or timezone.localdate()
-    if year < FIRST_REPORT_YEAR:
+    year, period = data.get("year"), data.get("period")
+    if year is not None and year < FIRST_REPORT_YEAR:
         raise InvalidReport(
             f"Reports start in {FIRST_REPORT_YEAR}, not {year}.", field="year", code="invalid_year"
         )
-    if year > today.year:
+    if year is not None and year > today.year:
         raise InvalidReport(
             f"Reports are filed for past or current years, not {year}.",
             field="year",
             code="future_year",
         )
-    if it_headcount > headcount:
+    headcount, it_headcount = data.get("headcount"), data.get("it_headcount")
+    if headcount is not None and it_headcount is not None and it_headcount > headcount:
         raise InvalidReport(
             f"The IT headcount ({it_headcount}) cannot exceed the headcount ({headcount}).",
             field="it_headcount",
@@ -372,16 +363,7 @@ def report_submit(
                 f"{company} has already filed its {period} {year} report.", field="period"
             )
         report = TenantReport(
-            company=company,
-            year=year,
-            period=period,
-            revenue_vnd=revenue_vnd,
-            export_revenue_usd=export_revenue_usd,
-            headcount=headcount,
-            it_headcount=it_headcount,
-            rnd_spend_vnd=rnd_spend_vnd,
-            submitted_at=timezone.now(),
-            submitted_by=actor,
+            company=company, **data, submitted_at=timezone.now(), submitted_by=actor
         )
         report.full_clean(validate_constraints=False)
         report._history_user = actor

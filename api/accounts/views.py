@@ -3,7 +3,6 @@
 from django.contrib.auth import authenticate
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import mixins, serializers, status
@@ -12,92 +11,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import User
-from accounts.roles import GRANTABLE_ROLES, Role, roles_of
-from accounts.selectors import users_in_role, users_list, users_search
-from api.base.filters import FilterSet
+from accounts.selectors import users_list
+from api.accounts.filters import UserFilter
+from api.accounts.serializers import (
+    MeSerializer,
+    RegisteredSerializer,
+    RegisterSerializer,
+    TokenRequestSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+    UserWriteSerializer,
+)
 from api.base.permissions import IsManager
 from api.base.problems import problem
-from api.base.serializers import ModelSerializer, Serializer
 from api.base.throttles import RegisterRateThrottle, RoleRateThrottle
 from api.base.views import ETagMixin, GenericViewSet, IdempotentMixin
-
-
-class RolesField(serializers.ListField):
-    child = serializers.ChoiceField(choices=sorted(GRANTABLE_ROLES))
-
-
-class UserSerializer(ModelSerializer):
-    roles = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = [
-            "id",
-            "email",
-            "full_name",
-            "language",
-            "is_active",
-            "roles",
-            "version",
-            "date_joined",
-        ]
-        read_only_fields = ["id", "email", "version", "date_joined"]
-
-    def get_roles(self, user) -> list[str]:
-        return roles_of(user)
-
-
-class UserWriteSerializer(ModelSerializer):
-    """What a manager may change: profile, activity and the grantable roles."""
-
-    roles = RolesField(required=False)
-
-    class Meta:
-        model = User
-        fields = ["full_name", "language", "is_active", "roles"]
-
-
-class UserCreateSerializer(ModelSerializer):
-    roles = RolesField(required=False, default=list)
-    password = serializers.CharField(
-        write_only=True, required=False, allow_blank=False, style={"input_type": "password"}
-    )
-    email = serializers.EmailField()
-
-    class Meta:
-        model = User
-        fields = ["email", "full_name", "language", "password", "roles"]
-        extra_kwargs = {"full_name": {"required": True}}  # api.md: POST {email, full_name, ...}
-
-
-class MeSerializer(ModelSerializer):
-    roles = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "email", "full_name", "language", "roles", "version"]
-        read_only_fields = ["id", "email", "version"]
-
-    def get_roles(self, user) -> list[str]:
-        return roles_of(user)
-
-
-class RegisterSerializer(Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
-    full_name = serializers.CharField(max_length=200)
-
-
-class RegisteredSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    email = serializers.EmailField()
-    token = serializers.CharField()
-
-
-class TokenRequestSerializer(Serializer):
-    username = serializers.CharField(help_text=_("Your email."))
-    password = serializers.CharField(style={"input_type": "password"})
 
 
 def _issue_token(user) -> str:
@@ -170,7 +98,7 @@ class MeView(ETagMixin, APIView):
 
     def perform_update(self, serializer):
         serializer.instance = services.user_update(
-            user=self.request.user, actor=self.request.user, **serializer.validated_data
+            user=self.request.user, data=serializer.validated_data, actor=self.request.user
         )
 
     @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
@@ -180,21 +108,6 @@ class MeView(ETagMixin, APIView):
     @extend_schema(request=MeSerializer, responses=MeSerializer, operation_id="me_update")
     def patch(self, request):
         return self.update(request, partial=True)
-
-
-class UserFilter(FilterSet):
-    search = filters.CharFilter(method="filter_search", label=_("Email or name contains"))
-    role = filters.ChoiceFilter(choices=Role.choices, method="filter_role")
-
-    class Meta:
-        model = User
-        fields = ["is_active", "language"]
-
-    def filter_search(self, queryset, name, value):
-        return users_search(queryset, value)
-
-    def filter_role(self, queryset, name, value):
-        return users_in_role(queryset, value)
 
 
 class UserViewSet(
@@ -234,7 +147,7 @@ class UserViewSet(
         roles = changes.pop("roles", None)
         user = serializer.instance
         if changes:
-            user = services.user_update(user=user, actor=self.request.user, **changes)
+            user = services.user_update(user=user, data=changes, actor=self.request.user)
         if roles is not None:
             user = services.user_set_roles(user=user, roles=roles, actor=self.request.user)
         serializer.instance = user

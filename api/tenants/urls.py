@@ -2,8 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from api.base.fields import UUID_PATTERN
-from api.tenants.companies import CompanyViewSet
-from api.tenants.related import ContactViewSet, MemberViewSet, ReportViewSet
+from api.tenants.views import CompanyViewSet, ContactViewSet, MemberViewSet, ReportViewSet
 
 router = SimpleRouter()
 router.register("companies", CompanyViewSet, basename="company")

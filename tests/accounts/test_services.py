@@ -86,7 +86,7 @@ def test_changing_the_email_to_a_taken_one_is_refused(db):
     make_user(email="lan@example.vn")
     user = make_user()
     with pytest.raises(EmailTaken):
-        user_update(user=user, actor=user, email="Lan@Example.vn")
+        user_update(user=user, data={"email": "Lan@Example.vn"}, actor=user)
     assert User.objects.get(pk=user.pk).email == user.email
 
 

@@ -78,6 +78,33 @@ def test_the_contact_list_runs_constant_queries(
     assert len(response.json()["results"]) == count
 
 
+@pytest.mark.parametrize(
+    ("value", "names"), [("true", ["A"]), ("1", ["A"]), ("false", ["B"]), ("0", ["B"])]
+)
+def test_the_contacts_filter_on_is_primary_with_true_false_1_or_0(
+    manager_client, company, value, names
+):
+    make_contact(company, name="A", is_primary=True)
+    make_contact(company, name="B")
+    response = manager_client.get(url(company, "contacts"), {"is_primary": value})
+    assert response.status_code == 200
+    assert [contact["name"] for contact in response.json()["results"]] == names
+
+
+def test_an_is_primary_filter_that_is_not_a_boolean_is_a_400_naming_it(manager_client, company):
+    make_contact(company, name="A", is_primary=True)
+    make_contact(company, name="B")
+    response = manager_client.get(url(company, "contacts"), {"is_primary": "maybe"})
+    assert response.status_code == 400
+    assert response.json() == validation_problem(
+        "is_primary",
+        "invalid",
+        "Must be true or false.",
+        url(company, "contacts"),
+        detail="is_primary: Must be true or false.",
+    )
+
+
 # --- members ----------------------------------------------------------------------------------
 
 
