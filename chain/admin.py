@@ -1,13 +1,22 @@
-"""The managers' admin for the chain. Every save goes through chain/services.py."""
+"""The managers' admin for the chain. Every save goes through chain/services.py.
+
+Chains, memberships, partners and notes are `core.admin.ServiceAdmin`s: their forms save
+through the services (the SSRF guard and the encrypted API key included) and a refusal is a
+form error. Keys are listed and revoked; deliveries and mirrored companies are read-only
+(the notifier and the import write them).
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from chain import services
 from chain.importer import partners_sync
 from chain.models import (
+    CHAIN_WRITABLE,
+    MEMBERSHIP_WRITABLE,
+    NOTE_WRITABLE,
+    PARTNER_WRITABLE,
     Chain,
     Membership,
     Partner,
@@ -17,23 +26,61 @@ from chain.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
-from chain.net import check_url
-from core.errors import DomainError
+from core.admin import ServiceAdmin, ServiceForm, service_action
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Listed and shown, never added, changed or deleted here (so no "Delete selected")."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- chains and memberships -----------------------------------------------------------------
 
 
 @admin.register(Chain)
-class ChainAdmin(SimpleHistoryAdmin):
+class ChainAdmin(ServiceAdmin):
     list_display = ["name", "coordinator"]
     search_fields = ["name"]
+    fields = CHAIN_WRITABLE
+
+    def create_record(self, data, *, actor):
+        return services.chain_create(data=data, actor=actor)
+
+    def update_record(self, record, changes, *, actor):
+        return services.chain_update(chain=record, data=changes, actor=actor)
+
+    def delete_record(self, record, *, actor):
+        services.chain_delete(chain=record, actor=actor)
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ServiceAdmin):
     list_display = ["chain", "park", "role", "joined_on", "left_on", "agreement_number"]
     list_filter = ["chain", "role"]
+    fields = MEMBERSHIP_WRITABLE
+
+    def create_record(self, data, *, actor):
+        return services.membership_create(data=data, actor=actor)
+
+    def update_record(self, record, changes, *, actor):
+        return services.membership_update(membership=record, data=changes, actor=actor)
+
+    def delete_record(self, record, *, actor):
+        services.membership_delete(membership=record, actor=actor)
 
 
-class PartnerForm(forms.ModelForm):
+# --- partners -------------------------------------------------------------------------------
+
+
+class PartnerForm(ServiceForm):
     base_url = forms.URLField(label=_("base URL"), assume_scheme="https")
     webhook_url = forms.URLField(label=_("webhook URL"), required=False, assume_scheme="https")
     api_key = forms.CharField(
@@ -45,21 +92,12 @@ class PartnerForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = ["name", "slug", "base_url", "province", "is_active", "webhook_url"]
-
-    def clean(self):
-        cleaned = super().clean()
-        for field in ("base_url", "webhook_url"):
-            if cleaned.get(field):
-                try:
-                    check_url(cleaned[field], field=field)
-                except DomainError as error:
-                    self.add_error(field, error.detail)
-        return cleaned
+        fields = PARTNER_WRITABLE
 
 
 @admin.action(description=_("Sync now"))
 def sync_now(modeladmin, request, queryset):
+    # Not a service_action: each partner's outcome (pages, rows, or the failure) is reported.
     for partner in queryset.order_by("slug"):
         [result] = partners_sync(slug=partner.slug)
         level = messages.SUCCESS if result.ok else messages.ERROR
@@ -68,6 +106,7 @@ def sync_now(modeladmin, request, queryset):
 
 @admin.action(description=_("Create a key (shown once)"))
 def create_key(modeladmin, request, queryset):
+    # Not a service_action: each new key is shown to the manager, once, and never again.
     for partner in queryset.order_by("slug"):
         _record, key = services.partner_key_create(partner=partner, actor=request.user)
         modeladmin.message_user(
@@ -79,13 +118,13 @@ def create_key(modeladmin, request, queryset):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(ServiceAdmin):
     form = PartnerForm
     list_display = ["name", "slug", "is_active", "sync_status", "last_synced_at", "last_error"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
     readonly_fields = ["last_synced_at", "last_error", "webhook_disabled_at", "told_seq"]
-    fields = [*PartnerForm.Meta.fields, "api_key", *readonly_fields]
+    fields = [*PARTNER_WRITABLE, "api_key", *readonly_fields]
     actions = [sync_now, create_key]
 
     @admin.display(description=_("sync status"))
@@ -96,24 +135,25 @@ class PartnerAdmin(SimpleHistoryAdmin):
             return _("never synced")
         return _("ok")
 
-    def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in PartnerForm.Meta.fields}
-        if form.cleaned_data.get("api_key"):
-            fields["api_key"] = form.cleaned_data["api_key"]
-        if change:
-            saved = services.partner_update(partner=obj, actor=request.user, **fields)
-        else:
-            saved = services.partner_create(actor=request.user, **fields)
-        obj.pk, obj.version = saved.pk, saved.version
+    def create_record(self, data, *, actor):
+        data = dict(data)
+        api_key = data.pop("api_key", "")
+        return services.partner_create(data=data, api_key=api_key, actor=actor)
 
-    def delete_model(self, request, obj):
-        services.partner_delete(partner=obj, actor=request.user)
+    def update_record(self, record, changes, *, actor):
+        changes = dict(changes)
+        api_key = changes.pop("api_key", "") or None  # left empty: the stored key stays
+        return services.partner_update(partner=record, data=changes, api_key=api_key, actor=actor)
+
+    def delete_record(self, record, *, actor):
+        services.partner_delete(partner=record, actor=actor)
 
 
 @admin.register(PartnerKey)
-class PartnerKeyAdmin(admin.ModelAdmin):
+class PartnerKeyAdmin(ReadOnlyAdmin):
     """Keys are made with the partner's "Create a key" action (or `manage.py partner_key`),
-    which shows the key once; here they are listed and revoked."""
+    which shows the key once; here they are listed and revoked (never deleted: a revoked
+    key stays on record)."""
 
     list_display = ["prefix", "partner", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["partner"]
@@ -126,15 +166,20 @@ class PartnerKeyAdmin(admin.ModelAdmin):
         "revoked_at",
     ]
     fields = readonly_fields
-    actions = ["revoke"]
+    actions = [
+        service_action(
+            name="revoke",
+            description=_("Revoke"),
+            done_message=_("%(count)d keys revoked."),
+            call=lambda key, *, actor: services.partner_key_revoke(
+                prefix=key.prefix, partner=key.partner, actor=actor
+            ),
+            prepare=lambda keys: keys.filter(revoked_at=None).select_related("partner"),
+        )
+    ]
 
-    def has_add_permission(self, request):
-        return False
 
-    @admin.action(description=_("Revoke"))
-    def revoke(self, request, queryset):
-        for key in queryset.filter(revoked_at=None).order_by("pk"):
-            services.partner_key_revoke(prefix=key.prefix, actor=request.user)
+# --- read-only: the notifier's deliveries and the import's mirrors --------------------------
 
 
 class AttemptInline(admin.TabularInline):
@@ -146,7 +191,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["webhook_id", "partner", "seq", "status", "attempt_count", "next_attempt_at"]
     list_filter = ["status", "partner"]
     readonly_fields = [
@@ -162,15 +207,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = [AttemptInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PartnerCompany)
-class PartnerCompanyAdmin(admin.ModelAdmin):
+class PartnerCompanyAdmin(ReadOnlyAdmin):
     """Mirrors are written by the import only."""
 
     list_display = ["legal_name", "short_name", "partner", "version", "deleted_at", "synced_at"]
@@ -197,14 +236,27 @@ class PartnerCompanyAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+# --- notes ----------------------------------------------------------------------------------
 
 
 @admin.register(PartnerCompanyNote)
-class PartnerCompanyNoteAdmin(SimpleHistoryAdmin):
+class PartnerCompanyNoteAdmin(ServiceAdmin):
     list_display = ["partner", "remote_id", "author", "created_at"]
     list_filter = ["partner"]
+    fields = ["partner", "remote_id", *NOTE_WRITABLE, "author"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The author is whoever writes it; a note stays about the company it was written on.
+        return ["author"] if obj is None else ["partner", "remote_id", "author"]
+
+    def create_record(self, data, *, actor):
+        data = dict(data)
+        partner, remote_id = data.pop("partner"), data.pop("remote_id")
+        return services.note_create(partner=partner, remote_id=remote_id, data=data, actor=actor)
+
+    def update_record(self, record, changes, *, actor):
+        return services.note_update(note=record, data=changes, actor=actor)
+
+    def delete_record(self, record, *, actor):
+        services.note_delete(note=record, actor=actor)

@@ -19,18 +19,20 @@ DEMO_PARTNER = {
 
 def seed_chain(actor: User | None) -> Chain:
     chain = Chain.objects.filter(name=DEMO_CHAIN).first() or chain_create(
-        name=DEMO_CHAIN, coordinator=DEMO_PARTNER["name"], actor=actor
+        data={"name": DEMO_CHAIN, "coordinator": DEMO_PARTNER["name"]}, actor=actor
     )
     home = Park.objects.filter(is_home=True).first()
     if home is not None and not Membership.objects.filter(chain=chain, park=home).exists():
         membership_create(
-            chain=chain,
-            park=home,
-            role="member",
-            joined_on=date(2024, 1, 1),
-            agreement_number="QTSC-2024-017",
+            data={
+                "chain": chain,
+                "park": home,
+                "role": "member",
+                "joined_on": date(2024, 1, 1),
+                "agreement_number": "QTSC-2024-017",
+            },
             actor=actor,
         )
     if not Partner.objects.filter(slug=DEMO_PARTNER["slug"]).exists():
-        partner_create(**DEMO_PARTNER, actor=actor)
+        partner_create(data=DEMO_PARTNER, actor=actor)
     return chain

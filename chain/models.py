@@ -11,6 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.search import normalise
 from core.models import BaseModel, HistoricalRecords
 
+# What a manager may write, declared once: the API's serializers, the admin's forms and the
+# services (through core.services) all follow these. A partner's `api_key` is not a column
+# (it is stored encrypted), so the services take it by name.
+CHAIN_WRITABLE = ("name", "coordinator")
+MEMBERSHIP_WRITABLE = ("chain", "park", "role", "joined_on", "left_on", "agreement_number")
+PARTNER_WRITABLE = ("name", "slug", "base_url", "province", "is_active", "webhook_url")
+# A note belongs to its partner and remote id for good; only its text is edited.
+NOTE_WRITABLE = ("text",)
+
 
 class Chain(BaseModel):
     name = models.CharField(_("name"), max_length=200, unique=True)

@@ -5,12 +5,16 @@ chain/importer.py; both write only through the functions there.
 """
 
 import base64
+import copy
 import hashlib
 import hmac
 import secrets
 import string
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +23,10 @@ from accounts.models import User
 from chain import crypto
 from chain.exceptions import InvalidSecret, KeyNotFound
 from chain.models import (
+    CHAIN_WRITABLE,
+    MEMBERSHIP_WRITABLE,
+    NOTE_WRITABLE,
+    PARTNER_WRITABLE,
     Chain,
     Membership,
     Partner,
@@ -28,54 +36,72 @@ from chain.models import (
 )
 from chain.net import check_url
 from core.errors import InUse
-from core.models import save_changed
+from core.services import model_update, writable_data
 
-PARTNER_FIELDS = frozenset(
-    {"name", "slug", "base_url", "province", "is_active", "webhook_url", "api_key"}
-)
-MEMBERSHIP_FIELDS = frozenset({"chain", "park", "role", "joined_on", "left_on", "agreement_number"})
 ACTIVE_SECRETS = 2  # Standard Webhooks rotation: the old and the new secret, side by side
 SECRET_BYTES = 24
 KEY_PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 KEY_USED_RESOLUTION_SECONDS = 60  # last_used_at is written at most once a minute per key
 
 
+def _create(record: models.Model, *, actor: User | None) -> None:
+    record.full_clean()
+    record._history_user = actor
+    record.save()
+
+
+def _delete(record: models.Model, *, actor: User | None) -> None:
+    """Delete `record`, or refuse with in_use while a protected row still points at it."""
+    record._history_user = actor
+    try:
+        with transaction.atomic():
+            record.delete()
+    except ProtectedError:
+        raise InUse(_("%(partner)s is still referred to.") % {"partner": record}) from None
+
+
 # --- chains and memberships -----------------------------------------------------------------
 
 
-def chain_create(*, name: str, coordinator: str = "", actor: User | None) -> Chain:
+def chain_create(*, data: Mapping[str, Any], actor: User | None) -> Chain:
     with transaction.atomic():
-        chain = Chain(name=name, coordinator=coordinator)
-        chain.full_clean()
-        chain._history_user = actor
-        chain.save()
+        chain = Chain(**writable_data(CHAIN_WRITABLE, data))
+        _create(chain, actor=actor)
     return chain
 
 
-def membership_create(*, actor: User | None, **fields) -> Membership:
-    unknown = set(fields) - MEMBERSHIP_FIELDS
-    if unknown:
-        raise ValueError(f"membership_create cannot set {sorted(unknown)}")
+def chain_update(*, chain: Chain, data: Mapping[str, Any], actor: User | None) -> Chain:
     with transaction.atomic():
-        membership = Membership(**fields)
-        membership.full_clean()
-        membership._history_user = actor
-        membership.save()
+        chain = Chain.objects.select_for_update().get(pk=chain.pk)
+        model_update(instance=chain, fields=CHAIN_WRITABLE, data=data, actor=actor)
+    return chain
+
+
+def chain_delete(*, chain: Chain, actor: User | None) -> None:
+    """Delete a chain no park is a member of (memberships protect it: in_use)."""
+    with transaction.atomic():
+        _delete(chain, actor=actor)
+
+
+def membership_create(*, data: Mapping[str, Any], actor: User | None) -> Membership:
+    with transaction.atomic():
+        membership = Membership(**writable_data(MEMBERSHIP_WRITABLE, data))
+        _create(membership, actor=actor)
     return membership
 
 
-def membership_update(*, membership: Membership, actor: User | None, **changes) -> Membership:
-    unknown = set(changes) - MEMBERSHIP_FIELDS
-    if unknown:
-        raise ValueError(f"membership_update cannot change {sorted(unknown)}")
+def membership_update(
+    *, membership: Membership, data: Mapping[str, Any], actor: User | None
+) -> Membership:
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        changed = [name for name, value in changes.items() if getattr(membership, name) != value]
-        for name in changed:
-            setattr(membership, name, changes[name])
-        if changed:
-            membership.full_clean()
-            save_changed(membership, fields=changed, actor=actor)
+        # model_update leaves constraints to the database; these are rules a manager can
+        # break (a second membership of the chain, leaving before joining), named here.
+        candidate = copy.copy(membership)
+        for name, value in writable_data(MEMBERSHIP_WRITABLE, data).items():
+            setattr(candidate, name, value)
+        candidate.validate_constraints()
+        model_update(instance=membership, fields=MEMBERSHIP_WRITABLE, data=data, actor=actor)
     return membership
 
 
@@ -88,62 +114,55 @@ def membership_delete(*, membership: Membership, actor: User | None) -> None:
 # --- partners -------------------------------------------------------------------------------
 
 
-def _check_partner_urls(fields: dict) -> None:
-    if fields.get("base_url"):
-        check_url(fields["base_url"], field="base_url")
-    if fields.get("webhook_url"):
-        check_url(fields["webhook_url"], field="webhook_url")
+def _check_partner_urls(data: Mapping[str, Any]) -> None:
+    # The SSRF guard, at save: we will call these URLs from the server.
+    for field in ("base_url", "webhook_url"):
+        if data.get(field):
+            check_url(data[field], field=field)
 
 
-def partner_create(*, name: str, slug: str, base_url: str, actor: User | None, **fields) -> Partner:
-    """Record a partner park; its URLs must pass the SSRF guard."""
-    unknown = set(fields) - PARTNER_FIELDS
-    if unknown:
-        raise ValueError(f"partner_create cannot set {sorted(unknown)}")
-    api_key = fields.pop("api_key", "")
-    _check_partner_urls({"base_url": base_url, **fields})
+def partner_create(*, data: Mapping[str, Any], api_key: str = "", actor: User | None) -> Partner:
+    """Record a partner park; its URLs must pass the SSRF guard, and `api_key` (the key we
+    call them with) is stored encrypted only."""
+    data = writable_data(PARTNER_WRITABLE, data)
+    _check_partner_urls(data)
     with transaction.atomic():
-        partner = Partner(name=name, slug=slug, base_url=base_url, **fields)
+        partner = Partner(**data)
         partner.api_key_encrypted = crypto.encrypt(api_key or "")
-        partner.full_clean()
-        partner._history_user = actor
-        partner.save()
+        _create(partner, actor=actor)
     return partner
 
 
-def partner_update(*, partner: Partner, actor: User | None, **changes) -> Partner:
-    """Change a partner. A new webhook URL re-enables pings disabled by a 410."""
-    unknown = set(changes) - PARTNER_FIELDS
-    if unknown:
-        raise ValueError(f"partner_update cannot change {sorted(unknown)}")
+def partner_update(
+    *,
+    partner: Partner,
+    data: Mapping[str, Any],
+    api_key: str | None = None,
+    actor: User | None,
+) -> Partner:
+    """Change a partner (URLs through the SSRF guard); `api_key` None keeps the stored key.
+    A new webhook URL re-enables pings disabled by a 410."""
+    changes = writable_data(PARTNER_WRITABLE, data)
     _check_partner_urls(changes)
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
-        changed = []
-        if "api_key" in changes:
-            partner.api_key_encrypted = crypto.encrypt(changes.pop("api_key") or "")
-            changed.append("api_key_encrypted")
-        for name, value in changes.items():
-            if getattr(partner, name) != value:
-                setattr(partner, name, value)
-                changed.append(name)
-        if "webhook_url" in changed:
-            partner.webhook_disabled_at = None
-            changed.append("webhook_disabled_at")
-        if changed:
-            partner.full_clean()
-            save_changed(partner, fields=changed, actor=actor)
+        if api_key is not None:
+            changes["api_key_encrypted"] = crypto.encrypt(api_key)
+        if changes.get("webhook_url", partner.webhook_url) != partner.webhook_url:
+            changes["webhook_disabled_at"] = None
+        # One save: the declared fields and what follows from them.
+        model_update(
+            instance=partner,
+            fields=(*PARTNER_WRITABLE, "api_key_encrypted", "webhook_disabled_at"),
+            data=changes,
+            actor=actor,
+        )
     return partner
 
 
 def partner_delete(*, partner: Partner, actor: User | None) -> None:
     with transaction.atomic():
-        partner._history_user = actor
-        try:
-            with transaction.atomic():
-                partner.delete()
-        except ProtectedError:
-            raise InUse(_("%(partner)s is still referred to.") % {"partner": partner}) from None
+        _delete(partner, actor=actor)
 
 
 def partner_api_key(partner: Partner) -> str:
@@ -272,13 +291,23 @@ def webhook_secret_retire(*, secret: WebhookSecret, actor: User | None) -> None:
 
 
 def note_create(
-    *, partner: Partner, remote_id, text: str, actor: User | None
+    *, partner: Partner, remote_id: UUID | str, data: Mapping[str, Any], actor: User | None
+) -> PartnerCompanyNote:
+    """A note about the partner's company `remote_id`, written by `actor`."""
+    with transaction.atomic():
+        note = PartnerCompanyNote(
+            partner=partner, remote_id=remote_id, author=actor, **writable_data(NOTE_WRITABLE, data)
+        )
+        _create(note, actor=actor)
+    return note
+
+
+def note_update(
+    *, note: PartnerCompanyNote, data: Mapping[str, Any], actor: User | None
 ) -> PartnerCompanyNote:
     with transaction.atomic():
-        note = PartnerCompanyNote(partner=partner, remote_id=remote_id, text=text, author=actor)
-        note.full_clean()
-        note._history_user = actor
-        note.save()
+        note = PartnerCompanyNote.objects.select_for_update().get(pk=note.pk)
+        model_update(instance=note, fields=NOTE_WRITABLE, data=data, actor=actor)
     return note
 
 

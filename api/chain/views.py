@@ -6,12 +6,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_field,
-    inline_serializer,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -20,57 +15,25 @@ from rest_framework.views import APIView
 
 from api.base.fields import UUID_PATTERN
 from api.base.permissions import IsManager
-from api.base.serializers import ModelSerializer, Serializer
 from api.base.views import GenericViewSet, ModelViewSet
+from api.chain.filters import ChainCompanyQuerySerializer, MembershipFilter, PartnerFilter
+from api.chain.serializers import (
+    ChainCompanySerializer,
+    MembershipSerializer,
+    NewKeySerializer,
+    NewSecretSerializer,
+    NoteSerializer,
+    PartnerKeySerializer,
+    PartnerSerializer,
+    WebhookSecretCreateSerializer,
+    WebhookSecretSerializer,
+)
 from chain import selectors, services
-from chain.models import Membership, Partner, PartnerCompanyNote, PartnerKey, WebhookSecret
+from chain.models import Partner, PartnerCompanyNote, PartnerKey, WebhookSecret
 from chain.tasks import sync_partner
 from chain.webhooks import webhook_receive
 
 # --- partners -------------------------------------------------------------------------------
-
-
-class PartnerSerializer(ModelSerializer):
-    api_key = serializers.CharField(
-        write_only=True,
-        required=False,
-        allow_blank=True,
-        max_length=500,
-        help_text=_("The key we use to call them; stored encrypted, never shown."),
-    )
-    has_api_key = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Partner
-        fields = [
-            "id",
-            "name",
-            "slug",
-            "base_url",
-            "province",
-            "is_active",
-            "webhook_url",
-            "api_key",
-            "has_api_key",
-            "last_synced_at",
-            "last_error",
-            "webhook_disabled_at",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = [
-            "id",
-            "last_synced_at",
-            "last_error",
-            "webhook_disabled_at",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-
-    def get_has_api_key(self, partner) -> bool:
-        return bool(partner.api_key_encrypted)
 
 
 class PartnerViewSet(ModelViewSet):
@@ -78,7 +41,7 @@ class PartnerViewSet(ModelViewSet):
 
     serializer_class = PartnerSerializer
     permission_classes = [IsManager]
-    filterset_fields = ["is_active"]
+    filterset_class = PartnerFilter
     ordering_fields = ["name", "slug", "last_synced_at"]
     lookup_value_regex = UUID_PATTERN
 
@@ -86,13 +49,17 @@ class PartnerViewSet(ModelViewSet):
         return selectors.partners()
 
     def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        api_key = data.pop("api_key", "")  # not a column: the service encrypts it
         serializer.instance = services.partner_create(
-            **serializer.validated_data, actor=self.request.user
+            data=data, api_key=api_key, actor=self.request.user
         )
 
     def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        api_key = data.pop("api_key", None)  # left out: the stored key stays
         serializer.instance = services.partner_update(
-            partner=serializer.instance, actor=self.request.user, **serializer.validated_data
+            partner=serializer.instance, data=data, api_key=api_key, actor=self.request.user
         )
 
     def perform_destroy(self, instance):
@@ -115,18 +82,6 @@ class PartnerChildMixin:
         if not hasattr(self, "_partner"):
             self._partner = get_object_or_404(selectors.partners(), pk=self.kwargs["partner_pk"])
         return self._partner
-
-
-class PartnerKeySerializer(ModelSerializer):
-    class Meta:
-        model = PartnerKey
-        fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
-        read_only_fields = fields
-
-
-class NewKeySerializer(Serializer):
-    prefix = serializers.CharField()
-    key = serializers.CharField(help_text=_("Shown once: hand it to the partner."))
 
 
 class PartnerKeyViewSet(
@@ -161,26 +116,6 @@ class PartnerKeyViewSet(
         return get_object_or_404(
             self.get_queryset().filter(revoked_at=None), prefix=self.kwargs["prefix"]
         )
-
-
-class WebhookSecretSerializer(ModelSerializer):
-    class Meta:
-        model = WebhookSecret
-        fields = ["id", "created_at", "retired_at"]
-        read_only_fields = fields
-
-
-class WebhookSecretCreateSerializer(Serializer):
-    secret = serializers.CharField(
-        required=False,
-        max_length=200,
-        help_text=_("The partner's whsec_ secret; leave out to make a new one."),
-    )
-
-
-class NewSecretSerializer(Serializer):
-    id = serializers.IntegerField()
-    secret = serializers.CharField(help_text=_("Shown once."))
 
 
 class WebhookSecretViewSet(
@@ -218,31 +153,12 @@ class WebhookSecretViewSet(
 # --- memberships ----------------------------------------------------------------------------
 
 
-class MembershipSerializer(ModelSerializer):
-    class Meta:
-        model = Membership
-        fields = [
-            "id",
-            "chain",
-            "park",
-            "role",
-            "joined_on",
-            "left_on",
-            "agreement_number",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["id", "version", "created_at", "updated_at"]
-        validators = []  # the model's full_clean names a duplicate (code `unique`)
-
-
 class MembershipViewSet(ModelViewSet):
     """The home park's memberships of chains (managers)."""
 
     serializer_class = MembershipSerializer
     permission_classes = [IsManager]
-    filterset_fields = ["chain", "park", "role"]
+    filterset_class = MembershipFilter
     ordering_fields = ["joined_on"]
     lookup_value_regex = UUID_PATTERN
 
@@ -251,12 +167,12 @@ class MembershipViewSet(ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = services.membership_create(
-            **serializer.validated_data, actor=self.request.user
+            data=serializer.validated_data, actor=self.request.user
         )
 
     def perform_update(self, serializer):
         serializer.instance = services.membership_update(
-            membership=serializer.instance, actor=self.request.user, **serializer.validated_data
+            membership=serializer.instance, data=serializer.validated_data, actor=self.request.user
         )
 
     def perform_destroy(self, instance):
@@ -264,49 +180,6 @@ class MembershipViewSet(ModelViewSet):
 
 
 # --- the chain-wide company search and notes ------------------------------------------------
-
-
-class ChainParkSerializer(Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-
-
-class ChainCompanySerializer(Serializer):
-    """One row of our directory or a partner's mirror (design/api.md)."""
-
-    id = serializers.UUIDField(source="row_id")
-    source = serializers.CharField(source="row_source", help_text=_('"home" or a partner slug.'))
-    legal_name = serializers.CharField(source="row_legal_name")
-    short_name = serializers.CharField(source="row_short_name")
-    tax_code = serializers.CharField(source="row_tax_code", allow_null=True)
-    sector = serializers.CharField(source="row_sector")
-    website = serializers.CharField(source="row_website")
-    logo_url = serializers.SerializerMethodField()
-    park = serializers.SerializerMethodField()
-    updated_at = serializers.DateTimeField(source="row_updated_at", allow_null=True)
-
-    def get_logo_url(self, row) -> str | None:
-        # Both halves name a file of ours (a mirror's is the importer's checked copy), so
-        # managers' browsers never load a partner's server.
-        logo = row["row_logo"]
-        if not logo:
-            return None
-        from django.core.files.storage import default_storage
-
-        request = self.context.get("request")
-        url = default_storage.url(logo)
-        return request.build_absolute_uri(url) if request is not None else url
-
-    @extend_schema_field(ChainParkSerializer)
-    def get_park(self, row) -> dict:
-        return {"slug": row["row_park_slug"], "name": row["row_park_name"]}
-
-
-class ChainCompanyQuerySerializer(Serializer):
-    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    partner = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partner.objects.all(), required=False
-    )
 
 
 class ChainCompanyViewSet(mixins.ListModelMixin, GenericViewSet):
@@ -342,15 +215,6 @@ class ChainCompanyViewSet(mixins.ListModelMixin, GenericViewSet):
         )
 
 
-class NoteSerializer(ModelSerializer):
-    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = PartnerCompanyNote
-        fields = ["id", "partner", "remote_id", "author", "text", "version", "created_at"]
-        read_only_fields = ["id", "partner", "remote_id", "author", "version", "created_at"]
-
-
 class NoteViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, GenericViewSet):
     """Our notes on a partner's company; keyed by its id, so they survive resyncs."""
 
@@ -371,7 +235,7 @@ class NoteViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, GenericViewSet
         serializer.instance = services.note_create(
             partner=mirror.partner,
             remote_id=mirror.remote_id,
-            text=serializer.validated_data["text"],
+            data=serializer.validated_data,
             actor=self.request.user,
         )
 

@@ -17,14 +17,13 @@ def home_park(db):
 
 
 def make_partner(**overrides):
-    fields = {
+    data = {
         "name": "Công viên Phần mềm Quang Trung",
         "slug": "quang-trung",
         "base_url": "https://qtsc.example/",
-        "actor": None,
+        **overrides,
     }
-    fields.update(overrides)
-    return partner_create(**fields)
+    return partner_create(data=data, actor=None)
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def test_a_wrong_key_with_a_known_prefix_is_401(partner_key, home_park):
 
 
 def test_a_key_of_an_inactive_partner_is_401(partner, partner_client, home_park):
-    partner_update(partner=partner, is_active=False, actor=None)
+    partner_update(partner=partner, data={"is_active": False}, actor=None)
     assert partner_client.get(DIRECTORY[0]).status_code == 401
 
 

@@ -55,7 +55,7 @@ def test_compact_directory_keeps_recent_history(db, settings):
 
 def test_notify_partners_pings_and_delivers(partner):
     with Receiver() as receiver:
-        partner_update(partner=partner, webhook_url=receiver.url, actor=None)
+        partner_update(partner=partner, data={"webhook_url": receiver.url}, actor=None)
         webhook_secret_add(partner=partner, actor=None)
         visible_company()
         out, _err = run("notify_partners")
@@ -70,7 +70,7 @@ def test_a_committed_change_queues_the_notifier_when_a_partner_listens(
     with django_capture_on_commit_callbacks(execute=True):
         visible_company()  # nobody listens yet
     assert DBTaskResult.objects.count() == 0
-    partner_update(partner=partner, webhook_url="https://qtsc.example/hooks", actor=None)
+    partner_update(partner=partner, data={"webhook_url": "https://qtsc.example/hooks"}, actor=None)
     with django_capture_on_commit_callbacks(execute=True):
         visible_company()
     assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [

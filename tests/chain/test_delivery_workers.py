@@ -21,10 +21,12 @@ def test_two_workers_deliver_each_due_webhook_exactly_once(settings):
     with Receiver() as receiver:
         for number in range(PARTNERS):
             partner = partner_create(
-                name=f"Đối tác {number}",
-                slug=f"doi-tac-{number}",
-                base_url="https://doitac.example/",
-                webhook_url=receiver.url,
+                data={
+                    "name": f"Đối tác {number}",
+                    "slug": f"doi-tac-{number}",
+                    "base_url": "https://doitac.example/",
+                    "webhook_url": receiver.url,
+                },
                 actor=None,
             )
             webhook_secret_add(partner=partner, actor=None)

@@ -32,7 +32,7 @@ def mirror_of_self(live_server):
     make_park(name="Công viên Phần mềm Mỹ Tho", slug="my-tho", is_home=True)
     partner = make_partner(slug="self", name="Chính mình", base_url=live_server.url + "/")
     _record, key = partner_key_create(partner=partner, actor=None)
-    return partner_update(partner=partner, api_key=key, actor=None)
+    return partner_update(partner=partner, data={}, api_key=key, actor=None)
 
 
 def mirrored() -> dict:
@@ -99,7 +99,7 @@ def test_a_sync_killed_midway_resumes_without_loss(mirror_of_self, monkeypatch):
 def test_an_expired_cursor_triggers_a_full_resync_that_keeps_notes(mirror_of_self):
     kept, dropped = visible_company(), visible_company()
     importer.partner_sync(partner=mirror_of_self, sleep=no_sleep)
-    note_create(partner=mirror_of_self, remote_id=kept.pk, text="Đối tác tốt", actor=None)
+    note_create(partner=mirror_of_self, remote_id=kept.pk, data={"text": "Đối tác tốt"}, actor=None)
     company_update(company=kept, short_name="Một", actor=None)
     company_update(company=kept, short_name="Hai", actor=None)
     # The tombstone of `dropped` is compacted away with everything else old.

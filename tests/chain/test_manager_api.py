@@ -158,7 +158,7 @@ def test_deleting_a_secret_retires_it(manager_client, partner):
 def test_memberships_are_kept_by_managers(manager_client, home_park):
     from chain.services import chain_create
 
-    chain = chain_create(name="Chuỗi Quang Trung", actor=None)
+    chain = chain_create(data={"name": "Chuỗi Quang Trung"}, actor=None)
     response = manager_client.post(
         "/api/v1/chain/memberships/",
         {"chain": str(chain.pk), "park": str(home_park.pk), "joined_on": "2024-01-01"},
@@ -306,11 +306,17 @@ def test_manager_lists_run_the_same_queries_for_one_row_or_many(
     partner = make_partner()
     theirs = mirror(partner)
     for number in range(count):
-        chain = chain_create(name=f"Chuỗi {number}", actor=None)
-        membership_create(chain=chain, park=make_park(), joined_on=timezone.localdate(), actor=None)
+        chain = chain_create(data={"name": f"Chuỗi {number}"}, actor=None)
+        membership_create(
+            data={"chain": chain, "park": make_park(), "joined_on": timezone.localdate()},
+            actor=None,
+        )
         partner_key_create(partner=partner, actor=None)
         note_create(
-            partner=partner, remote_id=theirs.remote_id, text=f"Ghi chú {number}", actor=None
+            partner=partner,
+            remote_id=theirs.remote_id,
+            data={"text": f"Ghi chú {number}"},
+            actor=None,
         )
         if number:
             make_partner(slug=f"doi-tac-{number}", name=f"Đối tác {number}")

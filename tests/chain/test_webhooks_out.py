@@ -26,7 +26,7 @@ def receiver():
 
 @pytest.fixture
 def listening_partner(partner, receiver):
-    partner = partner_update(partner=partner, webhook_url=receiver.url, actor=None)
+    partner = partner_update(partner=partner, data={"webhook_url": receiver.url}, actor=None)
     _record, secret = webhook_secret_add(partner=partner, actor=None)
     partner.secret = secret
     return partner
@@ -102,7 +102,7 @@ def test_while_rotating_both_secrets_sign_so_either_side_verifies(listening_part
 
 def test_a_receiver_that_fails_twice_gets_the_ping_on_the_third_attempt(listening_partner):
     with Receiver([500, 503, 204]) as flaky:
-        partner_update(partner=listening_partner, webhook_url=flaky.url, actor=None)
+        partner_update(partner=listening_partner, data={"webhook_url": flaky.url}, actor=None)
         visible_company()
         [delivery] = partners_notify()
         start = timezone.now()
@@ -126,7 +126,7 @@ def test_a_receiver_that_fails_twice_gets_the_ping_on_the_third_attempt(listenin
 
 def test_a_410_disables_the_endpoint(listening_partner):
     with Receiver([410]) as gone:
-        partner_update(partner=listening_partner, webhook_url=gone.url, actor=None)
+        partner_update(partner=listening_partner, data={"webhook_url": gone.url}, actor=None)
         visible_company()
         [delivery] = partners_notify()
         deliveries_run()
@@ -140,7 +140,7 @@ def test_a_410_disables_the_endpoint(listening_partner):
 
 def test_a_ping_is_given_up_after_three_days(listening_partner):
     with Receiver([500]) as down:
-        partner_update(partner=listening_partner, webhook_url=down.url, actor=None)
+        partner_update(partner=listening_partner, data={"webhook_url": down.url}, actor=None)
         visible_company()
         [delivery] = partners_notify()
         later = timezone.now() + timedelta(days=3) - timedelta(seconds=2)
@@ -150,7 +150,9 @@ def test_a_ping_is_given_up_after_three_days(listening_partner):
 
 
 def test_an_unreachable_receiver_is_recorded_and_retried(listening_partner):
-    partner_update(partner=listening_partner, webhook_url="http://127.0.0.1:9/nothing", actor=None)
+    partner_update(
+        partner=listening_partner, data={"webhook_url": "http://127.0.0.1:9/nothing"}, actor=None
+    )
     visible_company()
     [delivery] = partners_notify()
     deliveries_run()
@@ -186,7 +188,7 @@ def test_an_older_pending_ping_is_superseded_by_a_newer_one(listening_partner, r
 
 
 def test_no_delivery_is_written_for_an_inactive_partner(listening_partner):
-    partner_update(partner=listening_partner, is_active=False, actor=None)
+    partner_update(partner=listening_partner, data={"is_active": False}, actor=None)
     visible_company()
     assert partners_notify() == []
     assert WebhookDelivery.objects.count() == 0

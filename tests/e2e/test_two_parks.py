@@ -52,8 +52,8 @@ Park.objects.create(name="Công viên Phần mềm Đà Nẵng", slug="da-nang",
 manager = user_create(email="b@softpark.local", full_name="B", password="a-long-pass-42",
                       roles=["manager"], actor=None)
 _token, token = AuthToken.objects.create(manager)
-a = partner_create(name="Park A", slug="park-a", base_url={a_url!r}, api_key={key_for_b!r},
-                   webhook_url={a_hook!r}, actor=None)
+a = partner_create(data={{"name": "Park A", "slug": "park-a", "base_url": {a_url!r},
+                         "webhook_url": {a_hook!r}}}, api_key={key_for_b!r}, actor=None)
 webhook_secret_add(partner=a, secret={secret!r}, actor=None)
 _record, key_for_a = partner_key_create(partner=a, actor=None)
 print(json.dumps({{"token": token, "key_for_a": key_for_a}}))
@@ -152,7 +152,9 @@ def parks(live_server, tmp_path, settings):
     settings.CHAIN_ALLOW_PRIVATE_URLS = True  # both parks listen on loopback over http
     make_park(name="Công viên Phần mềm Mỹ Tho", slug="my-tho", is_home=True)
     b = ParkB(tmp_path)
-    partner_b = partner_create(name="Park B", slug="park-b", base_url=b.url + "/", actor=None)
+    partner_b = partner_create(
+        data={"name": "Park B", "slug": "park-b", "base_url": b.url + "/"}, actor=None
+    )
     _record, key_for_b = partner_key_create(partner=partner_b, actor=None)
     _record, secret = webhook_secret_add(partner=partner_b, actor=None)
     b.manage("migrate", "--no-input")
@@ -164,7 +166,9 @@ def parks(live_server, tmp_path, settings):
     )
     credentials = json.loads(b.manage("shell", "-c", setup).stdout.strip().splitlines()[-1])
     b.token = credentials["token"]
-    partner_b = partner_update(partner=partner_b, api_key=credentials["key_for_a"], actor=None)
+    partner_b = partner_update(
+        partner=partner_b, data={}, api_key=credentials["key_for_a"], actor=None
+    )
     b.start()
     try:
         yield partner_b, b
@@ -245,7 +249,7 @@ def test_two_parks_mirror_each_others_visible_directories(parks, monkeypatch):
     assert a_mirror_of_b() == b.visible_directory()
 
     # An expired cursor: B compacts everything; A resyncs in full and keeps its notes.
-    note_create(partner=partner_b, remote_id=b_edited, text="Gặp ở Đà Nẵng", actor=None)
+    note_create(partner=partner_b, remote_id=b_edited, data={"text": "Gặp ở Đà Nẵng"}, actor=None)
     b.api("PATCH", f"companies/{b_edited}/", {"short_name": "HG"})
     b.api("PATCH", f"companies/{b_edited}/", {"short_name": "HG2"})
     b.env["DIRECTORY_RETENTION_DAYS"] = "0"
