@@ -104,3 +104,19 @@ def test_the_development_admin_is_created_once_and_its_password_reset(db):
         True,
         True,
     )
+
+
+def test_a_profile_update_saves_only_what_differs(db):
+    user = make_user(full_name="Lan", language="en")
+    user = user_update(user=user, data={"full_name": "Lan", "language": "vi"}, actor=user)
+    user = User.objects.get(pk=user.pk)
+    assert (user.full_name, user.language, user.version) == ("Lan", "vi", 2)
+    user_update(user=user, data={"language": "vi"}, actor=user)
+    assert User.objects.get(pk=user.pk).version == 2
+
+
+def test_a_field_outside_the_writable_ones_is_refused(db):
+    user = make_user()
+    with pytest.raises(TypeError):
+        user_update(user=user, data={"is_superuser": True}, actor=user)
+    assert User.objects.get(pk=user.pk).is_superuser is False
