@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from PIL import Image, PngImagePlugin
 
-from chain import importer
+from chain import importer, mirror_logos
 from chain.models import Partner, PartnerCompany
 from tests.chain.conftest import make_partner
 
@@ -363,8 +363,8 @@ def test_a_withdrawn_company_leaves_no_logo_behind(server, remote, settings):
 def test_the_logos_of_a_page_are_fetched_at_once(server, remote):
     # The partner answers no logo until LOGO_FETCHERS requests wait together: fetched one
     # after another, the first would give up (503) and the mirrors would record the error.
-    server.gate = threading.Barrier(importer.LOGO_FETCHERS, timeout=5)
-    ids = [f"{REMOTE_ID[:-1]}{n}" for n in range(importer.LOGO_FETCHERS)]
+    server.gate = threading.Barrier(mirror_logos.LOGO_FETCHERS, timeout=5)
+    ids = [f"{REMOTE_ID[:-1]}{n}" for n in range(mirror_logos.LOGO_FETCHERS)]
     for number, remote_id in enumerate(ids):
         server.files[f"logo-{number}.png"] = (200, png(color=(40 * number, 90, 160)))
         server.publish(remote_id, 1, f"logo-{number}.png")
