@@ -232,16 +232,13 @@ def seed_park(actor: User | None, *, today: date | None = None) -> Park:
     park = Park.objects.filter(slug=DEMO_PARK["slug"]).first()
     if park is None:
         has_home = Park.objects.filter(is_home=True).exists()
-        park = park_create(**{**DEMO_PARK, "is_home": not has_home}, actor=actor)
+        park = park_create(data={**DEMO_PARK, "is_home": not has_home}, actor=actor)
     buildings = {}
     for code, name, gross, land in DEMO_BUILDINGS:
         buildings[code] = Building.objects.filter(park=park, code=code).first() or (
             building_create(
                 park=park,
-                code=code,
-                name=name,
-                gross_area_m2=gross,
-                land_area_m2=land,
+                data={"code": code, "name": name, "gross_area_m2": gross, "land_area_m2": land},
                 actor=actor,
             )
         )
@@ -250,15 +247,17 @@ def seed_park(actor: User | None, *, today: date | None = None) -> Park:
         building = buildings[building_code]
         floor = Floor.objects.filter(building=building, level=level).first() or floor_create(
             building=building,
-            level=level,
-            name=floor_name,
-            plan_width=PLAN_WIDTH,
-            plan_height=PLAN_HEIGHT,
+            data={
+                "level": level,
+                "name": floor_name,
+                "plan_width": PLAN_WIDTH,
+                "plan_height": PLAN_HEIGHT,
+            },
             actor=actor,
         )
         for row in unit_rows:
             units[row["code"]] = Unit.objects.filter(park=park, code=row["code"]).first() or (
-                unit_create(floor=floor, actor=actor, **row)
+                unit_create(data={"floor": floor, **row}, actor=actor)
             )
     companies = _demo_companies()
     this_month = months_from(today, 0)

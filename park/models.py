@@ -48,6 +48,11 @@ class Park(BaseModel):
         return self.name
 
 
+# The fields a client (API, admin) may write: declared once here, followed by the serializers,
+# the admin forms and the services (`core.services.model_update`).
+PARK_WRITABLE = ("name", "slug", "city", "province", "land_area_m2", "is_home")
+
+
 class Building(BaseModel):
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="buildings")
     code = models.CharField(_("code"), max_length=20)
@@ -80,6 +85,10 @@ class Building(BaseModel):
         return f"{self.code} {self.name}"
 
 
+# `park` is set once, on create: the units copy it, so a building never moves.
+BUILDING_WRITABLE = ("code", "name", "gross_area_m2", "land_area_m2")
+
+
 class Floor(BaseModel):
     building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="floors")
     level = models.IntegerField(_("level"))
@@ -102,6 +111,10 @@ class Floor(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.building.code} · {self.name or self.level}"
+
+
+# `building` is set once, on create: the units copy its park, so a floor never moves.
+FLOOR_WRITABLE = ("level", "name", "plan_width", "plan_height")
 
 
 class UnitKind(models.TextChoices):
@@ -180,6 +193,20 @@ class Unit(BaseModel):
         super().save(*args, **kwargs)
 
 
+# `park` is not among them: it is copied from the floor's building on save.
+UNIT_WRITABLE = (
+    "floor",
+    "code",
+    "name",
+    "kind",
+    "area_m2",
+    "capacity",
+    "monthly_rate_vnd",
+    "is_active",
+    "plan_polygon",
+)
+
+
 class LeaseStatus(models.TextChoices):
     UPCOMING = "upcoming", _("Upcoming")
     ACTIVE = "active", _("Active")
@@ -252,3 +279,21 @@ class Lease(BaseModel):
 
     def covers(self, day: date) -> bool:
         return self.status_on(day) == LeaseStatus.ACTIVE
+
+
+# What a new lease is made of (`park.services.lease_create`'s parameters); desks and the rent
+# default from the unit.
+LEASE_CREATE_FIELDS = (
+    "unit",
+    "company",
+    "start_date",
+    "end_date",
+    "desks",
+    "monthly_rent_vnd",
+    "deposit_vnd",
+    "contract_number",
+    "note",
+)
+# The terms a lease's holder may change afterwards; its unit, company, desks and dates change
+# only through terminate, renew and cancel (they touch the allocation).
+LEASE_TERMS = ("note", "deposit_vnd", "contract_number", "monthly_rent_vnd")

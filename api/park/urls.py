@@ -1,12 +1,16 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from api.park.leases import LeaseViewSet
-from api.park.maps import FloorMapView
-from api.park.occupancy import OccupancyViewSet
-from api.park.reports import ReportsSummaryView
-from api.park.space import BuildingViewSet, FloorViewSet, ParkViewSet
-from api.park.units import UnitViewSet
+from api.park.views import (
+    BuildingViewSet,
+    FloorMapView,
+    FloorViewSet,
+    LeaseViewSet,
+    OccupancyViewSet,
+    ParkViewSet,
+    ReportsSummaryView,
+    UnitViewSet,
+)
 
 router = SimpleRouter()
 router.register("parks", ParkViewSet, basename="park")

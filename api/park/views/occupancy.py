@@ -2,68 +2,19 @@
 signed in, computed by `park.occupancy` in a fixed number of queries."""
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.base.serializers import Serializer
 from api.base.views import GenericViewSet
-from park.models import Park
-from park.occupancy import GROUPS, month_ends, occupancy_rows, occupancy_series
-
-MONTHS_MAX = 600  # fifty years of months in one answer is plenty
-
-
-def _decimal(places: int) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=16, decimal_places=places, coerce_to_string=False)
-
-
-class OccupancyRowSerializer(Serializer):
-    key = serializers.CharField(help_text="The park, building or floor id, or the unit kind.")
-    label = serializers.CharField()
-    units = serializers.IntegerField()
-    capacity = serializers.IntegerField()
-    leased = serializers.IntegerField()
-    area_m2 = _decimal(2)
-    leased_area_m2 = _decimal(2)
-    rate = _decimal(4)
-
-
-class OccupancyMonthSerializer(Serializer):
-    month = serializers.CharField(help_text="YYYY-MM, measured on the month's last day.")
-    capacity = serializers.IntegerField()
-    leased = serializers.IntegerField()
-    area_m2 = _decimal(2)
-    leased_area_m2 = _decimal(2)
-    rate = _decimal(4)
-
-
-class OccupancyQuerySerializer(Serializer):
-    park = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), required=False)
-    on = serializers.DateField(required=False)
-    group_by = serializers.ChoiceField(choices=GROUPS, default="building")
-
-
-class SeriesQuerySerializer(Serializer):
-    def get_fields(self):
-        # `from` is a Python keyword: the fields are named in a dict.
-        return {
-            "park": serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), required=False),
-            "from": serializers.DateField(),
-            "to": serializers.DateField(),
-        }
-
-    def validate(self, attrs):
-        if attrs["to"] < attrs["from"]:
-            raise serializers.ValidationError({"to": _("`to` cannot be before `from`.")})
-        if len(month_ends(attrs["from"], attrs["to"])) > MONTHS_MAX:
-            raise serializers.ValidationError(
-                {"to": _("At most %(count)d months at a time.") % {"count": MONTHS_MAX}}
-            )
-        return attrs
+from api.park.serializers import (
+    OccupancyMonthSerializer,
+    OccupancyQuerySerializer,
+    OccupancyRowSerializer,
+    SeriesQuerySerializer,
+)
+from park.occupancy import GROUPS, occupancy_rows, occupancy_series
 
 
 def _params(request, names) -> dict:

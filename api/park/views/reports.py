@@ -1,50 +1,16 @@
 """`GET /reports/summary/?park=&year=` (manager): the park's figures for the authorities,
 as JSON or, with `?format=csv`, one row per counted company and a totals row."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base.csv import CSVRenderer, FormatParamFirstNegotiation
 from api.base.permissions import IsManager
-from api.base.serializers import Serializer
-from park.models import Park
+from api.park.serializers import ReportsSummarySerializer, SummaryQuerySerializer
 from park.reports import CSV_COLUMNS, reports_summary, reports_summary_rows
-
-
-class SummaryQuerySerializer(Serializer):
-    park = serializers.PrimaryKeyRelatedField(
-        queryset=Park.objects.all(), pk_field=serializers.UUIDField(), help_text=_("The park's id.")
-    )
-    year = serializers.IntegerField(min_value=1990, max_value=2100)
-
-
-class ThresholdSerializer(Serializer):
-    name = serializers.ChoiceField(
-        choices=["leased_land_establish", "leased_land_expand", "it_workers"]
-    )
-    required = serializers.FloatField()
-    actual = serializers.FloatField()
-    passed = serializers.BooleanField()
-
-
-class ReportsSummarySerializer(Serializer):
-    """The response's shape (documentation only: the view returns park.reports' dict)."""
-
-    park = serializers.UUIDField()
-    year = serializers.IntegerField()
-    companies = serializers.IntegerField()
-    companies_reporting = serializers.IntegerField()
-    revenue_vnd = serializers.IntegerField()
-    export_revenue_usd = serializers.IntegerField()
-    headcount = serializers.IntegerField()
-    it_headcount = serializers.IntegerField()
-    leased_land_share = serializers.FloatField()
-    thresholds = ThresholdSerializer(many=True)
 
 
 class ReportsSummaryView(APIView):

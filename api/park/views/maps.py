@@ -3,14 +3,12 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
 
-from api.base.serializers import Serializer
+from api.park.serializers import MapQuerySerializer
 from park.maps import floor_map_png
 from park.models import Floor
 
@@ -25,10 +23,6 @@ class PNGRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data
-
-
-class MapQuerySerializer(Serializer):
-    on = serializers.DateField(required=False, help_text=_("The day shown; default today."))
 
 
 class FloorMapView(APIView):

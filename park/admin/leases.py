@@ -1,0 +1,209 @@
+"""Leases in the admin: a lease is added through lease_create (a refusal links the leases in
+the way), its terms change through lease_update, and the list actions terminate, renew or
+cancel through their services. Leases are never deleted."""
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ServiceAdmin, ServiceForm, service_action
+from park import services
+from park.admin._shared import today
+from park.admin.dashboard import ENDING_WITHIN_DAYS
+from park.exceptions import UnitUnavailable
+from park.models import LEASE_CREATE_FIELDS, LEASE_TERMS, Lease, LeaseStatus
+from park.occupancy import leases_ending_within
+from park.selectors import leases_in_status
+
+
+def lease_label(lease: Lease) -> str:
+    label = gettext("%(company)s, %(start)s to %(end)s, %(desks)d desk(s)") % {
+        "company": lease.company,
+        "start": lease.start_date.isoformat(),
+        "end": lease.end_date.isoformat() if lease.end_date else gettext("open end"),
+        "desks": lease.desks,
+    }
+    if lease.contract_number:
+        label += gettext(", contract %(number)s") % {"number": lease.contract_number}
+    return label
+
+
+class LeaseAddForm(ServiceForm):
+    desks = forms.IntegerField(
+        label=_("desks"),
+        required=False,
+        min_value=1,
+        help_text=_("A coworking pool: how many desks (default 1). Other units: leave empty."),
+    )
+    monthly_rent_vnd = forms.IntegerField(
+        label=_("monthly rent (VND)"),
+        required=False,
+        min_value=0,
+        help_text=_("Empty: the unit's rate (per desk for a pool)."),
+    )
+
+    class Meta:
+        model = Lease
+        fields = LEASE_CREATE_FIELDS
+
+
+class LeaseStatusFilter(admin.SimpleListFilter):
+    title = _("status today")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return LeaseStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in LeaseStatus.values:
+            return queryset
+        return leases_in_status(queryset, self.value(), on=today())
+
+
+class EndingSoonFilter(admin.SimpleListFilter):
+    title = _("ending")
+    parameter_name = "ending_within"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("30", _("within 30 days")),
+            (str(ENDING_WITHIN_DAYS), _("within 90 days")),
+            ("365", _("within a year")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"30", str(ENDING_WITHIN_DAYS), "365"}:
+            return queryset
+        ending = leases_ending_within(days=int(self.value()), on=today())
+        return queryset.filter(pk__in=ending.values("pk"))
+
+
+def _terminate_today(lease, *, actor):
+    return services.lease_terminate(lease=lease, end_date=today(), actor=actor)
+
+
+def _add_one_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February: the next year's 28th
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _renew_one_year(lease, *, actor):
+    if lease.end_date is None:
+        return services.lease_renew(lease=lease, end_date=None, actor=actor)  # refused: says why
+    return services.lease_renew(lease=lease, end_date=_add_one_year(lease.end_date), actor=actor)
+
+
+def _cancel(lease, *, actor):
+    return services.lease_cancel(lease=lease, actor=actor)
+
+
+def _lease_action(name: str, description, done_message, call):
+    return service_action(
+        name=f"lease_{name}",
+        description=description,
+        done_message=done_message,
+        call=call,
+        label=lease_label,
+        prepare=lambda leases: leases.select_related("unit", "company"),
+    )
+
+
+@admin.register(Lease)
+class LeaseAdmin(ServiceAdmin):
+    list_display = [
+        "unit",
+        "company",
+        "desks",
+        "start_date",
+        "end_date",
+        "status_today",
+        "monthly_rent_vnd",
+        "contract_number",
+    ]
+    list_filter = [
+        LeaseStatusFilter,
+        EndingSoonFilter,
+        "unit__park",
+        "unit__kind",
+    ]
+    list_select_related = ["unit", "company"]
+    search_fields = ["unit__code", "company__search_text", "contract_number"]
+    autocomplete_fields = ["unit", "company"]
+    date_hierarchy = "start_date"
+    ordering = ["-start_date", "pk"]
+    actions = [
+        _lease_action(
+            "terminated",
+            _("Terminate today"),
+            _("%(count)d lease(s) terminated."),
+            _terminate_today,
+        ),
+        _lease_action(
+            "renewed", _("Renew by one year"), _("%(count)d lease(s) renewed."), _renew_one_year
+        ),
+        _lease_action(
+            "cancelled",
+            _("Cancel (before the start)"),
+            _("%(count)d lease(s) cancelled."),
+            _cancel,
+        ),
+    ]
+    shown_on_change = [
+        "unit",
+        "company",
+        "desks",
+        "start_date",
+        "end_date",
+        "status_today",
+        "cancelled_at",
+        "version",
+    ]
+
+    @admin.display(description=_("status today"))
+    def status_today(self, lease):
+        return LeaseStatus(lease.status_on(today())).label
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return LeaseAddForm.Meta.fields
+        return [*self.shown_on_change, *LEASE_TERMS]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.shown_on_change if obj else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = LeaseAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # leases are cancelled or terminated, never deleted
+
+    def create_record(self, data, *, actor):
+        fields = {name: data[name] for name in LEASE_CREATE_FIELDS if name in data}
+        return services.lease_create(**fields, actor=actor)
+
+    def update_record(self, record, changes, *, actor):
+        return services.lease_update(lease=record, data=changes, actor=actor)
+
+    def error_message(self, error):
+        if not isinstance(error, UnitUnavailable):
+            return error.detail
+        links = format_html_join(
+            "; ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:park_lease_change", args=[lease.pk]), lease_label(lease))
+                for lease in Lease.objects.filter(pk__in=[lease.pk for lease in error.leases])
+                .select_related("company")
+                .order_by("start_date", "pk")
+            ),
+        )
+        return format_html("{} {} {}", error.detail, gettext("Conflicting leases:"), links)
