@@ -1,17 +1,20 @@
-"""The managers' admin for the incubator. Every change goes through incubator/services.py."""
+"""The managers' admin for the incubator. Every change goes through incubator.services."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ServiceAdmin, refusal_message, service_action
 from core.errors import DomainError
 from incubator import services
 from incubator.models import (
+    CRITERION_WRITABLE,
     ONBOARDING_ONLY,
+    PROGRAM_WRITABLE,
     TRANSITIONS,
     Application,
     ApplicationEvent,
@@ -26,40 +29,17 @@ from incubator.selectors import applications_matching
 from park.models import Unit, UnitKind
 
 
-def _refusal(error: Exception) -> str:
-    if isinstance(error, DomainError):
-        return error.detail
-    if isinstance(error, ValidationError):
-        return "; ".join(error.messages)
-    return str(error)
-
-
-class ProgramForm(forms.ModelForm):
-    class Meta:
-        model = Program
-        fields = sorted(services.PROGRAM_FIELDS)
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        candidate = Program(pk=self.instance.pk, **data)
-        try:
-            services.program_check(candidate)  # the service's rules, shown on the form
-        except DomainError as error:
-            self.add_error(error.field if error.field in self.fields else None, error.detail)
-        return data
-
-
 class CriterionInline(admin.TabularInline):
+    """The rubric, saved as a whole through `program_criteria_set` (see ProgramAdmin)."""
+
     model = Criterion
-    fields = ["name", "description", "weight", "max_score", "order"]
+    fields = CRITERION_WRITABLE
     extra = 0
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
-    form = ProgramForm
+class ProgramAdmin(ServiceAdmin):
+    fields = PROGRAM_WRITABLE
     list_display = ["name", "status", "opens_at", "closes_at", "seats", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["name", "slug"]
@@ -71,39 +51,37 @@ class ProgramAdmin(SimpleHistoryAdmin):
     def status(self, program):
         return program.status
 
-    def save_model(self, request, obj, form, change):
-        pass  # saved with its criteria in save_related: program_create/update take both
+    def create_record(self, data, *, actor):
+        return services.program_create(data=data, actor=actor)
 
-    def save_related(self, request, form, formsets, change):
+    def update_record(self, record, changes, *, actor):
+        return services.program_update(program=record, data=changes, actor=actor)
+
+    def delete_record(self, record, *, actor):
+        services.program_delete(program=record, actor=actor)
+
+    def save_formset(self, request, form, formset, change):
+        """The inline's rows become the program's rubric in one service call (kept ids keep
+        their criteria and scores); the formset itself saves nothing."""
         criteria = []
-        for formset in formsets:
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            if formset.model is not Criterion:
+        for criterion_form in formset.forms:
+            if not criterion_form.cleaned_data or formset._should_delete_form(criterion_form):
                 continue
-            for criterion_form in formset.forms:
-                if not criterion_form.cleaned_data or formset._should_delete_form(criterion_form):
-                    continue
-                if criterion_form.instance._state.adding and not criterion_form.has_changed():
-                    continue
-                data = criterion_form.cleaned_data
-                item = {field: data[field] for field in CriterionInline.fields}
-                if not criterion_form.instance._state.adding:
-                    item["id"] = criterion_form.instance.pk
-                criteria.append(item)
-        fields = {field: form.cleaned_data[field] for field in services.PROGRAM_FIELDS}
-        if change:
-            program = services.program_update(
-                program=form.instance, criteria=criteria, actor=request.user, **fields
-            )
-        else:
-            program = services.program_create(criteria=criteria, actor=request.user, **fields)
-        form.instance.__dict__.update(program.__dict__)  # the admin logs and redirects with it
+            if criterion_form.instance._state.adding and not criterion_form.has_changed():
+                continue
+            item = {field: criterion_form.cleaned_data[field] for field in CRITERION_WRITABLE}
+            if not criterion_form.instance._state.adding:
+                item["id"] = criterion_form.instance.pk
+            criteria.append(item)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        services.program_criteria_set(program=form.instance, criteria=criteria, actor=request.user)
 
-    def delete_model(self, request, obj):
-        try:
-            services.program_delete(program=obj, actor=request.user)
-        except DomainError as error:
-            self.message_user(request, error.detail, messages.ERROR)
+    def render_change_form(self, request, context, *args, **kwargs):
+        # A POST shown again has an error (the program's or a criterion's): the form's clean()
+        # may have saved the program already, so undo it: the page saves all or nothing.
+        if request.method == "POST":
+            transaction.set_rollback(True)
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class EventInline(admin.TabularInline):
@@ -136,29 +114,21 @@ class ReviewInline(admin.TabularInline):
     can_delete = False
 
 
-def _transition_action(to: str):
-    def move(modeladmin, request, queryset):
-        moved = 0
-        for application in queryset.order_by("pk"):
-            try:
-                services.application_transition(application=application, to=to, actor=request.user)
-                moved += 1
-            except (DomainError, ValidationError) as error:
-                modeladmin.message_user(
-                    request, f"{application}: {_refusal(error)}", messages.WARNING
-                )
-        if moved:
-            modeladmin.message_user(request, _("%(count)d applications moved.") % {"count": moved})
-
-    move.__name__ = f"move_to_{to}"
-    move.short_description = _("Move to %(state)s") % {"state": ApplicationState(to).label}
-    return move
-
-
 # The targets a manager requests (onboarding has its own action and form).
 MANAGER_TARGETS = sorted(
     {to for (_from, to), role in TRANSITIONS.items() if role == Role.MANAGER} - ONBOARDING_ONLY
 )
+
+
+def _transition_action(to: str):
+    return service_action(
+        name=f"move_to_{to}",
+        description=_("Move to %(state)s") % {"state": ApplicationState(to).label},
+        done_message=_("%(count)d applications moved."),
+        call=lambda application, *, actor: services.application_transition(
+            application=application, to=to, actor=actor
+        ),
+    )
 
 
 class OnboardForm(forms.Form):
@@ -188,7 +158,7 @@ def onboard(modeladmin, request, queryset):
                     done += 1
                 except (DomainError, ValidationError) as error:
                     modeladmin.message_user(
-                        request, f"{application}: {_refusal(error)}", messages.WARNING
+                        request, f"{application}: {refusal_message(error)}", messages.WARNING
                     )
             if done:
                 modeladmin.message_user(
@@ -209,7 +179,9 @@ def onboard(modeladmin, request, queryset):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(ServiceAdmin):
+    """Read-only fields: an application changes through the actions (and the services) only."""
+
     list_display = ["startup_name", "program", "applicant", "state", "score", "submitted_at"]
     list_filter = ["program", "state"]
     list_select_related = ["program", "applicant"]
@@ -246,6 +218,3 @@ class ApplicationAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # never deleted: withdrawn, rejected or graduated instead
-
-    def save_model(self, request, obj, form, change):
-        pass  # every field is read-only here; changes go through the actions

@@ -84,6 +84,21 @@ class Program(BaseModel):
         return self.status_at(timezone.now())
 
 
+# What a manager writes on a program (the API, the admin form, program_create/update).
+PROGRAM_WRITABLE = (
+    "name",
+    "slug",
+    "description",
+    "opens_at",
+    "closes_at",
+    "seats",
+    "incubation_months",
+    "workspace_unit",
+    "is_published",
+    "requires_pitch_deck",
+)
+
+
 class Criterion(BaseModel):
     """One line of a program's rubric; a review scores it 0..max_score (or not at all)."""
 
@@ -110,6 +125,10 @@ class Criterion(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# One line of the rubric, as the API and the admin inline send it (plus its `id` to keep it).
+CRITERION_WRITABLE = ("name", "description", "weight", "max_score", "order")
 
 
 class ApplicationState(models.TextChoices):
@@ -274,6 +293,20 @@ class Application(BaseModel):
             for member in self.team or []
             if isinstance(member, dict) and member.get("email")
         }
+
+
+# What an applicant writes on a draft; program and applicant are set once at creation, and
+# state, score, company, lease and the dates are the services' own.
+APPLICATION_WRITABLE = (
+    "startup_name",
+    "tax_code",
+    "sector",
+    "stage",
+    "pitch",
+    "website",
+    "team",
+    "requested_desks",
+)
 
 
 class ApplicationEvent(BaseModel):
@@ -444,3 +477,7 @@ class Review(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.reviewer} on {self.application}"
+
+
+# What a reviewer writes; `score` is computed from `scores` by the service.
+REVIEW_WRITABLE = ("scores", "comment", "recommendation")

@@ -2,8 +2,12 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from api.base.fields import UUID_PATTERN
-from api.incubator.reviews import ReviewerViewSet, ReviewViewSet
-from api.incubator.views import ApplicationViewSet, ProgramViewSet
+from api.incubator.views import (
+    ApplicationViewSet,
+    ProgramViewSet,
+    ReviewerViewSet,
+    ReviewViewSet,
+)
 
 router = SimpleRouter()
 router.register("programs", ProgramViewSet, basename="program")

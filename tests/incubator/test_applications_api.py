@@ -269,7 +269,9 @@ def test_a_program_that_asks_for_a_pitch_deck_refuses_a_submit_without_one(
 @pytest.mark.django_db
 def test_submitting_one_second_before_closing_is_accepted(applicant_client, applicant, program):
     application = make_application(program=program, applicant=applicant)
-    program_update(program=program, closes_at=timezone.now() + timedelta(seconds=1), actor=None)
+    program_update(
+        program=program, data={"closes_at": timezone.now() + timedelta(seconds=1)}, actor=None
+    )
 
     response = applicant_client.post(detail(application, "submit"))
 
@@ -284,7 +286,7 @@ def test_submitting_one_second_after_closing_is_program_closed(
 ):
     application = make_application(program=program, applicant=applicant)
     closes_at = timezone.now() - timedelta(seconds=1)
-    program_update(program=program, closes_at=closes_at, actor=None)
+    program_update(program=program, data={"closes_at": closes_at}, actor=None)
 
     response = applicant_client.post(detail(application, "submit"))
 

@@ -125,7 +125,7 @@ def test_a_suspended_company_is_refused(manager_client, accepted):
 
 @pytest.mark.django_db
 def test_a_named_unit_wins_and_without_any_unit_it_is_a_400(manager_client, accepted):
-    program_update(program=accepted.program, workspace_unit=None, actor=None)
+    program_update(program=accepted.program, data={"workspace_unit": None}, actor=None)
     missing = manager_client.post(onboard_url(accepted), {"start_date": "2027-01-15"})
     assert missing.status_code == 400
     assert missing.json()["errors"] == [

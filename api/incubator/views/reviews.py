@@ -1,17 +1,21 @@
-"""Reviews of applications: `/reviews/`, `/applications/{id}/reviewers/` and the conflict
-declaration (design/api.md, Incubator). The rules are incubator/services.py's."""
+"""`/reviews/` and `/applications/{id}/reviewers/`: reviews and reviewer assignment
+(design/api.md, Incubator). The rules are incubator.services'."""
 
 from django.shortcuts import get_object_or_404
-from django_filters import rest_framework as filters
-from rest_framework import mixins, serializers
+from rest_framework import mixins
 from rest_framework.permissions import BasePermission
 
-from accounts.models import User, is_manager
+from accounts.models import is_manager
 from api.base.fields import UUID_PATTERN
-from api.base.serializers import ModelSerializer, Serializer
 from api.base.views import GenericViewSet, ModelViewSet
+from api.incubator.filters import ReviewFilter
+from api.incubator.serializers import (
+    AssignmentSerializer,
+    ReviewSerializer,
+    ReviewUpdateSerializer,
+)
 from incubator import services
-from incubator.models import Application, Recommendation, Review, ReviewAssignment
+from incubator.models import Application, Review, ReviewAssignment
 from incubator.selectors import applications_visible_to, assignments_of, reviews_visible_to
 
 # --- reviewers of an application -----------------------------------------------------------
@@ -35,25 +39,6 @@ class ManagesApplication(BasePermission):
             return False
         view.get_application()
         return is_manager(request.user)
-
-
-class AssignmentSerializer(ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(source="reviewer", queryset=User.objects.all())
-    email = serializers.EmailField(source="reviewer.email", read_only=True)
-    full_name = serializers.CharField(source="reviewer.full_name", read_only=True)
-
-    class Meta:
-        model = ReviewAssignment
-        fields = [
-            "user",
-            "email",
-            "full_name",
-            "conflict_reason",
-            "conflict_declared_at",
-            "created_at",
-        ]
-        read_only_fields = ["conflict_reason", "conflict_declared_at", "created_at"]
-        validators = []  # a second assignment is the service's `unique` refusal
 
 
 class ReviewerViewSet(
@@ -90,60 +75,7 @@ class ReviewerViewSet(
         services.reviewer_unassign(assignment=instance, actor=self.request.user)
 
 
-class ConflictSerializer(Serializer):
-    reason = serializers.CharField(max_length=2000)
-
-
 # --- reviews ----------------------------------------------------------------------------------
-
-
-class VisibleApplicationField(serializers.PrimaryKeyRelatedField):
-    """Only applications the caller may see: any other id is `does_not_exist` (no leak)."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None or not request.user.is_authenticated:
-            return Application.objects.none()
-        return applications_visible_to(request.user)
-
-
-class ReviewSerializer(ModelSerializer):
-    application = VisibleApplicationField()
-    scores = serializers.DictField(
-        child=serializers.IntegerField(allow_null=True),
-        help_text='{"<criterion id>": 0..max_score, or null for not applicable}',
-    )
-    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
-
-    class Meta:
-        model = Review
-        fields = [
-            "id",
-            "application",
-            "reviewer",
-            "scores",
-            "comment",
-            "recommendation",
-            "score",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["id", "reviewer", "score", "version", "created_at", "updated_at"]
-        validators = []  # a second review is the service's 409 duplicate_review
-
-
-class ReviewUpdateSerializer(ReviewSerializer):
-    application = serializers.PrimaryKeyRelatedField(read_only=True)
-
-
-class ReviewFilter(filters.FilterSet):
-    application = filters.UUIDFilter(field_name="application")
-    reviewer = filters.UUIDFilter(field_name="reviewer")
-
-    class Meta:
-        model = Review
-        fields = ["application", "reviewer"]
 
 
 class ReviewViewSet(ModelViewSet):
@@ -167,11 +99,12 @@ class ReviewViewSet(ModelViewSet):
         return ReviewSerializer
 
     def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
         serializer.instance = services.review_create(
-            actor=self.request.user, **serializer.validated_data
+            application=data.pop("application"), data=data, actor=self.request.user
         )
 
     def perform_update(self, serializer):
         serializer.instance = services.review_update(
-            review=serializer.instance, actor=self.request.user, **serializer.validated_data
+            review=serializer.instance, data=serializer.validated_data, actor=self.request.user
         )
