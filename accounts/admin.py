@@ -46,6 +46,17 @@ class UserChangeFormForEmail(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    """Django's user admin, with roles instead of raw groups.
+
+    Not a core.admin.ServiceAdmin, deliberately: Django's user admin brings its own forms and
+    views for what our services do not cover. The add form hashes and validates the password
+    pair (and offers "unusable password"), the change form shows the password hash with its
+    link to the password-change view, and `is_superuser` has no service. Moving it onto
+    ServiceForm would mean re-writing those forms. What does have a rule, the roles (granting
+    `manager` opens the admin; nobody removes their own manager role), goes through
+    `accounts.services.user_set_roles` in `save_related`, and a refusal is shown as an error.
+    """
+
     add_form = UserCreationForm
     form = UserChangeFormForEmail
     ordering = ["email"]

@@ -228,7 +228,12 @@ class TenantReportAdmin(SimpleHistoryAdmin):
     search_fields = ["company__search_text"]
     readonly_fields = [field.name for field in TenantReport._meta.fields]
 
+    # Filed through report_submit, never changed or deleted: a view-only admin (a save here
+    # would bypass the service and write a history row for nothing).
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

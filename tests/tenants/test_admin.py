@@ -120,3 +120,62 @@ def test_a_status_action_uses_the_table(admin_client, company):
     company.refresh_from_db()
     assert company.status == "active"
     assert TenantReport.objects.count() == 0
+
+
+def _change_data(company, **changes):
+    data = {
+        "legal_name": company.legal_name,
+        "short_name": company.short_name,
+        "tax_code": company.tax_code or "",
+        "sector": company.sector,
+        "website": company.website,
+        "email": company.email,
+        "phone": company.phone,
+        "address": company.address,
+        "founded_on": "",
+        "headcount": "",
+        "description": company.description,
+        **inline_management("contacts"),
+        **inline_management("members"),
+        **inline_management("reports"),
+    }
+    return data | changes
+
+
+def test_editing_the_profile_in_the_admin_saves_once_through_the_service(
+    admin_client, company, manager
+):
+    response = admin_client.post(
+        f"/admin/tenants/company/{company.pk}/change/", _change_data(company, short_name="DT")
+    )
+    assert response.status_code == 302
+    company = Company.objects.get(pk=company.pk)
+    assert (company.short_name, company.version, company.history.count()) == ("DT", 2, 2)
+    assert company.history.latest().history_user == manager
+
+
+def test_a_tax_code_another_company_holds_is_a_form_error_and_changes_nothing(
+    admin_client, company
+):
+    taken = make_company().tax_code
+    response = admin_client.post(
+        f"/admin/tenants/company/{company.pk}/change/",
+        _change_data(company, tax_code=taken, short_name="DT"),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["tax_code"] == [
+        f"A company with tax code {taken} already exists."
+    ]
+    company = Company.objects.get(pk=company.pk)
+    assert (company.short_name, company.version) == ("DTSoft", 1)
+
+
+def test_a_report_is_view_only_in_the_admin(admin_client, company):
+    report = make_report(company)
+    page = admin_client.get(f"/admin/tenants/tenantreport/{report.pk}/change/")
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    response = admin_client.post(f"/admin/tenants/tenantreport/{report.pk}/change/", {})
+    assert response.status_code == 403
+    report = TenantReport.objects.get(pk=report.pk)
+    assert (report.version, report.history.count()) == (1, 1)
