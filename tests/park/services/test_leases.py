@@ -1,11 +1,18 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from core.errors import InvalidTransition
 from park.exceptions import InvalidDesks, OutsideLease, UnitInactive, UnitUnavailable
 from park.models import Lease
-from park.services import lease_cancel, lease_create, lease_renew, lease_terminate
+from park.services import (
+    lease_cancel,
+    lease_create,
+    lease_renew,
+    lease_terminate,
+    lease_update,
+)
 from tests.factories import make_company, make_lease, make_pool, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +154,30 @@ def test_a_future_lease_leaves_the_company_a_prospect():
 
     company.refresh_from_db()
     assert company.status == "prospect"
+
+
+def test_lease_update_changes_the_terms_and_bumps_the_version_once():
+    lease = make_lease()
+    updated = lease_update(
+        lease=lease, data={"note": "Tầng 2", "deposit_vnd": 30_000_000}, actor=None
+    )
+    assert (updated.note, updated.deposit_vnd, updated.version) == ("Tầng 2", 30_000_000, 2)
+    assert lease.history.count() == 2
+
+
+def test_lease_update_refuses_a_field_outside_the_terms_and_writes_nothing():
+    lease = make_lease()
+    with pytest.raises(TypeError):
+        lease_update(lease=lease, data={"end_date": date(2030, 1, 1)}, actor=None)
+    lease.refresh_from_db()
+    assert (lease.end_date, lease.version) == (date(2027, 12, 31), 1)
+
+
+def test_lease_update_refuses_a_contract_number_another_lease_has():
+    make_lease(contract_number="HD-1")
+    lease = make_lease(contract_number="HD-2")
+    with pytest.raises(ValidationError) as refusal:
+        lease_update(lease=lease, data={"contract_number": "HD-1"}, actor=None)
+    assert refusal.value.messages == ["Another lease has this contract number."]
+    lease.refresh_from_db()
+    assert (lease.contract_number, lease.version) == ("HD-2", 1)
