@@ -5,7 +5,7 @@ from django.db import transaction
 
 from incubator.models import ApplicationEvent, ApplicationState
 from tests.factories import make_application, make_assignment, make_program
-from tests.incubator.conftest import client_for
+from tests.incubator.helpers import client_for
 from tests.tenants.helpers import problem
 
 STATES = [state.value for state in ApplicationState]

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from incubator.models import ApplicationEvent
-from incubator.services import incubation_end, program_update
+from incubator.services import program_update
 from park.models import Lease
 from tenants.models import Company, CompanyMember
 from tenants.services import company_set_status
@@ -151,7 +151,7 @@ def test_only_an_accepted_application_is_onboarded_and_only_by_a_manager(
     response = manager_client.post(onboard_url(interview), {"start_date": "2027-01-15"})
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
-    from tests.incubator.conftest import client_for
+    from tests.incubator.helpers import client_for
 
     applicant = client_for(accepted.applicant)
     assert applicant.post(onboard_url(accepted), {"start_date": "2027-01-15"}).status_code == 403
@@ -167,17 +167,3 @@ def test_an_inactive_unit_is_unit_inactive(manager_client, accepted):
     assert response.status_code == 409
     assert response.json()["code"] == "unit_inactive"
     assert Company.objects.count() == 0
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "end"),
-    [
-        (date(2027, 1, 15), 6, date(2027, 7, 14)),
-        (date(2027, 1, 1), 12, date(2027, 12, 31)),
-        (date(2027, 1, 31), 1, date(2027, 2, 28)),  # no 31 February: the month's last day
-        (date(2027, 11, 30), 3, date(2028, 2, 29)),  # 30 February neither (2028 is leap)
-        (date(2027, 3, 31), 1, date(2027, 4, 30)),
-    ],
-)
-def test_the_incubation_ends_the_day_before_the_same_day_months_later(start, months, end):
-    assert incubation_end(start, months) == end

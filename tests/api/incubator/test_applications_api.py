@@ -16,7 +16,7 @@ from tests.factories import (
     make_program,
     make_user,
 )
-from tests.incubator.conftest import client_for
+from tests.incubator.helpers import client_for
 from tests.tenants.helpers import problem
 
 LIST = "/api/v1/applications/"

@@ -12,7 +12,7 @@ from tests.factories import (
     make_review,
     make_reviewer,
 )
-from tests.incubator.conftest import client_for
+from tests.incubator.helpers import client_for
 from tests.tenants.helpers import problem
 
 REVIEWS = "/api/v1/reviews/"
