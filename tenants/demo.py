@@ -233,26 +233,26 @@ def seed_tenants(actor: User) -> list[Company]:
         tax_code = demo_tax_code(index, prefix)
         company = Company.objects.filter(tax_code=tax_code).first()
         if company is None:
-            company = company_create(
-                legal_name=legal,
-                short_name=short,
-                tax_code=tax_code,
-                sector=sector,
-                headcount=headcount,
-                website=f"https://{short.split()[0].lower()}.example.vn",
-                founded_on=timezone.localdate().replace(year=2008 + index % 15, month=1, day=1),
-                description=f"{short}: một doanh nghiệp công nghệ trong công viên phần mềm.",
-                actor=actor,
-            )
+            founded_on = timezone.localdate().replace(year=2008 + index % 15, month=1, day=1)
+            profile = {
+                "legal_name": legal,
+                "short_name": short,
+                "tax_code": tax_code,
+                "sector": sector,
+                "headcount": headcount,
+                "website": f"https://{short.split()[0].lower()}.example.vn",
+                "founded_on": founded_on,
+                "description": f"{short}: một doanh nghiệp công nghệ trong công viên phần mềm.",
+            }
+            company = company_create(data=profile, actor=actor)
             company = company_set_logo(company=company, file=demo_logo(short, index), actor=actor)
-            contact_create(
-                company=company,
-                name=f"Giám đốc {short}",
-                role="Giám đốc",
-                email=f"contact@{short.split()[0].lower()}.example.vn",
-                is_primary=True,
-                actor=actor,
-            )
+            contact = {
+                "name": f"Giám đốc {short}",
+                "role": "Giám đốc",
+                "email": f"contact@{short.split()[0].lower()}.example.vn",
+                "is_primary": True,
+            }
+            contact_create(company=company, data=contact, actor=actor)
             if status != "prospect":
                 company = company_set_status(company=company, to="active", actor=actor)
             if status in {"suspended", "exited"}:
@@ -278,14 +278,13 @@ def _seed_reports(company: Company, *, years: list[int], headcount: int, actor: 
             if TenantReport.objects.filter(company=company, year=year, period=period).exists():
                 continue
             revenue = int(headcount * 600_000_000 * share)
-            report_submit(
-                company=company,
-                year=year,
-                period=period,
-                revenue_vnd=revenue,
-                export_revenue_usd=int(revenue * 0.3 / 25_000),
-                headcount=headcount,
-                it_headcount=int(headcount * 0.8),
-                rnd_spend_vnd=int(revenue * 0.07),
-                actor=actor,
-            )
+            figures = {
+                "year": year,
+                "period": period,
+                "revenue_vnd": revenue,
+                "export_revenue_usd": int(revenue * 0.3 / 25_000),
+                "headcount": headcount,
+                "it_headcount": int(headcount * 0.8),
+                "rnd_spend_vnd": int(revenue * 0.07),
+            }
+            report_submit(company=company, data=figures, actor=actor)
