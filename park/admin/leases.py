@@ -104,15 +104,8 @@ def _cancel(lease, *, actor):
     return services.lease_cancel(lease=lease, actor=actor)
 
 
-def _lease_action(name: str, description, done_message, call):
-    return service_action(
-        name=f"lease_{name}",
-        description=description,
-        done_message=done_message,
-        call=call,
-        label=lease_label,
-        prepare=lambda leases: leases.select_related("unit", "company"),
-    )
+def _with_unit_and_company(leases):
+    return leases.select_related("unit", "company")  # lease_label's, without a query a row
 
 
 @admin.register(Lease)
@@ -139,20 +132,29 @@ class LeaseAdmin(ServiceAdmin):
     date_hierarchy = "start_date"
     ordering = ["-start_date", "pk"]
     actions = [
-        _lease_action(
-            "terminated",
-            _("Terminate today"),
-            _("%(count)d lease(s) terminated."),
-            _terminate_today,
+        service_action(
+            name="lease_terminated",
+            description=_("Terminate today"),
+            done_message=_("%(count)d lease(s) terminated."),
+            call=_terminate_today,
+            label=lease_label,
+            prepare=_with_unit_and_company,
         ),
-        _lease_action(
-            "renewed", _("Renew by one year"), _("%(count)d lease(s) renewed."), _renew_one_year
+        service_action(
+            name="lease_renewed",
+            description=_("Renew by one year"),
+            done_message=_("%(count)d lease(s) renewed."),
+            call=_renew_one_year,
+            label=lease_label,
+            prepare=_with_unit_and_company,
         ),
-        _lease_action(
-            "cancelled",
-            _("Cancel (before the start)"),
-            _("%(count)d lease(s) cancelled."),
-            _cancel,
+        service_action(
+            name="lease_cancelled",
+            description=_("Cancel (before the start)"),
+            done_message=_("%(count)d lease(s) cancelled."),
+            call=_cancel,
+            label=lease_label,
+            prepare=_with_unit_and_company,
         ),
     ]
     shown_on_change = [
