@@ -1,7 +1,10 @@
+"""The chain's fixtures; tests/api/chain and tests/api/directory import them too."""
+
 import pytest
 from rest_framework.test import APIClient
 
-from chain.services import partner_create, partner_key_create
+from chain.services import partner_key_create
+from tests.chain.factories import make_partner
 from tests.factories import make_park
 
 
@@ -14,16 +17,6 @@ def _private_urls_allowed(settings):
 @pytest.fixture
 def home_park(db):
     return make_park(name="Công viên Phần mềm Mỹ Tho", slug="my-tho", is_home=True)
-
-
-def make_partner(**overrides):
-    data = {
-        "name": "Công viên Phần mềm Quang Trung",
-        "slug": "quang-trung",
-        "base_url": "https://qtsc.example/",
-        **overrides,
-    }
-    return partner_create(data=data, actor=None)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from chain.models import PartnerKey, WebhookDelivery
 from chain.services import partner_for_key, partner_update, webhook_secret_add
 from tenants.directory import DirectoryChange
 from tenants.services import company_update
+from tests.chain.factories import visible_company
 from tests.chain.receiver import Receiver
-from tests.chain.test_feed import visible_company
 
 
 def run(*args) -> tuple[str, str]:
@@ -89,49 +89,3 @@ def test_the_demo_chain_is_seeded_once(home_park):
     ]
     assert list(Membership.objects.values_list("park__slug", "role")) == [("my-tho", "member")]
     assert list(Partner.objects.values_list("slug", flat=True)) == ["quang-trung"]
-
-
-def test_the_admin_lists_partners_deliveries_and_mirrors(admin_client, partner):
-    for url in (
-        "/admin/chain/partner/",
-        f"/admin/chain/partner/{partner.pk}/change/",
-        "/admin/chain/webhookdelivery/",
-        "/admin/chain/partnercompany/",
-        "/admin/chain/partnerkey/",
-        "/admin/chain/chain/",
-        "/admin/chain/membership/",
-    ):
-        assert admin_client.get(url).status_code == 200, url
-
-
-def test_the_admin_creates_a_key_and_shows_it_once(admin_client, partner):
-    response = admin_client.post(
-        "/admin/chain/partner/",
-        {"action": "create_key", "_selected_action": [str(partner.pk)]},
-        follow=True,
-    )
-    [message] = [str(m) for m in response.context["messages"]]
-    key = message.rsplit(" ", 1)[-1]
-    assert partner_for_key(key) == partner
-
-
-def test_the_admin_adds_a_partner_through_the_service(admin_client, home_park):
-    response = admin_client.post(
-        "/admin/chain/partner/add/",
-        {
-            "name": "Công viên Phần mềm Cần Thơ",
-            "slug": "can-tho",
-            "base_url": "https://ctsp.example/",
-            "province": "Cần Thơ",
-            "is_active": "on",
-            "webhook_url": "",
-            "api_key": "their-key",
-        },
-    )
-    assert response.status_code == 302
-    from chain.models import Partner
-    from chain.services import partner_api_key
-
-    partner = Partner.objects.get(slug="can-tho")
-    assert partner_api_key(partner) == "their-key"
-    assert partner.history.count() == 1

@@ -9,8 +9,8 @@ from django.db import connection
 from chain.models import DeliveryStatus, WebhookDelivery
 from chain.services import partner_create, webhook_secret_add
 from chain.webhooks import deliveries_run, partners_notify
+from tests.chain.factories import visible_company
 from tests.chain.receiver import Receiver
-from tests.chain.test_feed import visible_company
 
 PARTNERS = 12
 

@@ -19,8 +19,7 @@ from tenants.services import (
     company_set_status,
     company_update,
 )
-from tests.chain.conftest import make_partner
-from tests.chain.test_feed import visible_company
+from tests.chain.factories import make_partner, visible_company
 from tests.factories import make_company, make_park
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,7 +15,7 @@ from PIL import Image, PngImagePlugin
 
 from chain import importer, mirror_logos
 from chain.models import Partner, PartnerCompany
-from tests.chain.conftest import make_partner
+from tests.chain.factories import make_partner
 
 pytestmark = pytest.mark.django_db(transaction=True)  # so files go after the commit
 

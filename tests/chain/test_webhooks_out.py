@@ -1,4 +1,3 @@
-import base64
 import json
 from datetime import timedelta
 
@@ -9,13 +8,8 @@ from chain.exceptions import WebhookRejected
 from chain.models import DeliveryStatus, Partner, WebhookAttempt, WebhookDelivery
 from chain.services import partner_update, webhook_secret_add
 from chain.webhooks import deliveries_run, partners_notify, verify
-from tests.chain.conftest import make_partner
+from tests.chain.factories import key_of, make_partner, visible_company
 from tests.chain.receiver import Receiver
-from tests.chain.test_feed import visible_company
-
-
-def key_of(secret: str) -> bytes:
-    return base64.b64decode(secret.removeprefix("whsec_"))
 
 
 @pytest.fixture

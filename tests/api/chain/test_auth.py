@@ -3,8 +3,7 @@ from rest_framework.test import APIClient
 
 from chain.models import PartnerKey
 from chain.services import partner_key_create, partner_key_revoke, partner_update
-from tests.chain.conftest import make_partner
-from tests.chain.test_feed import visible_company
+from tests.chain.factories import make_partner, visible_company
 from tests.factories import make_manager, make_token
 
 DIRECTORY = ["/api/v1/directory/changes/", "/api/v1/directory/snapshot/"]

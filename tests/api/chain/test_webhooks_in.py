@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 from chain.models import InboundWebhook
 from chain.services import webhook_secret_add
 from chain.webhooks import signed_headers
-from tests.chain.test_webhooks_out import key_of
+from tests.chain.factories import key_of
 
 BODY = b'{"type":"directory.changed","data":{"seq":7}}'
 

@@ -7,8 +7,7 @@ from chain.services import (
     partner_for_key,
     webhook_secret_add,
 )
-from tests.chain.conftest import make_partner
-from tests.chain.test_feed import visible_company
+from tests.chain.factories import make_partner, visible_company
 
 PARTNERS = "/api/v1/chain/partners/"
 
@@ -294,6 +293,34 @@ def test_partners_are_listed_for_managers(manager_client, home_park):
     assert [row["slug"] for row in manager_client.get(PARTNERS).json()["results"]] == [
         "quang-trung"
     ]
+
+
+def test_a_partner_list_filtered_by_a_word_that_is_not_a_boolean_is_a_400(
+    manager_client, home_park
+):
+    make_partner()
+    response = manager_client.get(PARTNERS, {"is_active": "maybe"})
+    assert (response.status_code, response["Content-Type"]) == (400, "application/problem+json")
+    assert response.json()["errors"] == [
+        {"field": "is_active", "code": "invalid", "message": "Must be true or false."}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "slugs"),
+    [("true", ["quang-trung"]), ("1", ["quang-trung"]), ("false", ["da-nang"]), ("0", ["da-nang"])],
+)
+def test_partners_filter_by_is_active(manager_client, home_park, value, slugs):
+    make_partner()
+    make_partner(slug="da-nang", name="Đà Nẵng", is_active=False)
+    response = manager_client.get(PARTNERS, {"is_active": value})
+    assert [row["slug"] for row in response.json()["results"]] == slugs
+
+
+def test_a_membership_list_filtered_by_an_unknown_role_is_a_400(manager_client, home_park):
+    response = manager_client.get("/api/v1/chain/memberships/", {"role": "founder"})
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["role"]
 
 
 @pytest.mark.parametrize("count", [1, 50])

@@ -1,7 +1,7 @@
 import pytest
 
 from tenants.services import company_set_directory_visibility, company_update
-from tests.chain.test_feed import visible_company
+from tests.chain.factories import visible_company
 from tests.factories import make_company
 
 SNAPSHOT = "/api/v1/directory/snapshot/"
