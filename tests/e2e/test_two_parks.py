@@ -34,7 +34,7 @@ from tenants.services import (
     company_set_status,
     company_update,
 )
-from tests.chain.test_feed import visible_company
+from tests.chain.factories import visible_company
 from tests.factories import make_park
 
 ROOT = Path(__file__).resolve().parents[2]
