@@ -232,15 +232,17 @@ def _seed_program(
     opens_at = (today - timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
     closes_at = (today + timedelta(days=120)).replace(hour=17, minute=0, second=0, microsecond=0)
     program = program_create(
-        name=name,
-        slug=slug,
-        description="Chương trình ươm tạo khởi nghiệp số cho vùng Đồng bằng sông Cửu Long.",
-        opens_at=opens_at,
-        closes_at=closes_at,
-        seats=8,
-        incubation_months=12,
-        workspace_unit=pool,
-        is_published=True,
+        data={
+            "name": name,
+            "slug": slug,
+            "description": "Chương trình ươm tạo khởi nghiệp số cho vùng Đồng bằng sông Cửu Long.",
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "seats": 8,
+            "incubation_months": 12,
+            "workspace_unit": pool,
+            "is_published": True,
+        },
         criteria=[{**criterion, "order": order} for order, criterion in enumerate(CRITERIA, 1)],
         actor=actor,
     )
@@ -248,21 +250,26 @@ def _seed_program(
         applicant = _applicant(email, full_name, actor)
         application = application_create(
             program=program,
-            startup_name=startup,
-            sector=sector,
-            stage=stage,
-            pitch=f"{startup}: giải pháp số cho nông dân và doanh nghiệp nhỏ miền Tây.",
-            website=f"https://demo-startup-{slug[-4:]}-{number}.vn",
-            team=[{"name": full_name, "email": email, "role": "CEO"}],
-            requested_desks=desks,
+            data={
+                "startup_name": startup,
+                "sector": sector,
+                "stage": stage,
+                "pitch": f"{startup}: giải pháp số cho nông dân và doanh nghiệp nhỏ miền Tây.",
+                "website": f"https://demo-startup-{slug[-4:]}-{number}.vn",
+                "team": [{"name": full_name, "email": email, "role": "CEO"}],
+                "requested_desks": desks,
+            },
             actor=applicant,
         )
         _walk(application, state, actor=actor, start_date=start_date, pool=pool)
     if past:  # the window closes after the submissions it took
+        zone = timezone.get_current_timezone()
         program = program_update(
             program=program,
-            opens_at=datetime(2025, 1, 6, 8, 0, tzinfo=timezone.get_current_timezone()),
-            closes_at=datetime(2025, 3, 31, 17, 0, tzinfo=timezone.get_current_timezone()),
+            data={
+                "opens_at": datetime(2025, 1, 6, 8, 0, tzinfo=zone),
+                "closes_at": datetime(2025, 3, 31, 17, 0, tzinfo=zone),
+            },
             actor=actor,
         )
     return program
@@ -280,12 +287,15 @@ def _seed_reviews(program: Program, actor: User) -> None:
     interview = under_review.filter(state="interview").first()
     if interview is not None:
         criteria = list(program.criteria.order_by("order"))
+        scores = [8, 7, 4, None]
         review_create(
             application=interview,
+            data={
+                "scores": {str(c.pk): score for c, score in zip(criteria, scores, strict=True)},
+                "comment": "Đội ngũ mạnh, cần làm rõ mô hình doanh thu.",
+                "recommendation": "accept",
+            },
             actor=reviewer,
-            scores={str(c.pk): score for c, score in zip(criteria, [8, 7, 4, None], strict=True)},
-            comment="Đội ngũ mạnh, cần làm rõ mô hình doanh thu.",
-            recommendation="accept",
         )
 
 

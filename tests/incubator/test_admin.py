@@ -143,3 +143,61 @@ def test_an_onboarding_refusal_in_the_admin_is_a_message(admin_client):
     assert texts == [f"{application}: Name a unit: the program has no workspace unit."]
     application.refresh_from_db()
     assert application.state == "accepted"
+
+
+@pytest.mark.django_db
+def test_a_refused_criterion_saves_no_program(admin_client):
+    response = admin_client.post(
+        "/admin/incubator/program/add/", program_form(**{"criteria-0-weight": "0"})
+    )
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.errors != [{}]
+    assert (Program.objects.count(), Criterion.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_manager_edits_a_program_and_its_criteria_through_the_services(admin_client, manager):
+    program = make_program(seats=10)
+    team, market = program.criteria.order_by("order")
+    data = program_form(
+        name=program.name,
+        slug=program.slug,
+        seats="12",
+        **inline_management("criteria", total=2, initial=2),
+        **{
+            "criteria-0-id": str(team.pk),
+            "criteria-0-program": str(program.pk),
+            "criteria-0-name": "Đội ngũ",
+            "criteria-0-weight": "3",
+            "criteria-0-max_score": "10",
+            "criteria-0-order": "1",
+            "criteria-1-id": str(market.pk),
+            "criteria-1-program": str(program.pk),
+            "criteria-1-name": market.name,
+            "criteria-1-description": "",
+            "criteria-1-weight": "1",
+            "criteria-1-max_score": "5",
+            "criteria-1-order": "2",
+            "criteria-1-DELETE": "on",
+        },
+    )
+
+    response = admin_client.post(f"/admin/incubator/program/{program.pk}/change/", data)
+
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert (program.seats, program.history.first().history_user) == (12, manager)
+    assert list(program.criteria.values_list("pk", "name", "weight")) == [(team.pk, "Đội ngũ", 3)]
+
+
+@pytest.mark.django_db
+def test_a_manager_deletes_an_unused_program_through_the_service(admin_client, manager):
+    program = make_program()
+
+    response = admin_client.post(f"/admin/incubator/program/{program.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Program.objects.filter(pk=program.pk).exists()
+    deleted = Program.history.filter(id=program.pk, history_type="-").get()
+    assert deleted.history_user == manager

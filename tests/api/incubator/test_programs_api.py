@@ -224,3 +224,41 @@ def test_the_program_list_runs_constant_queries(
     with django_assert_max_num_queries(10):
         response = api_client.get(LIST, {"page_size": 100})
     assert len(response.json()["results"]) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "published"),
+    [("true", True), ("1", True), ("false", False), ("0", False), ("TRUE", True)],
+)
+def test_is_published_reads_true_false_1_and_0_like_every_boolean_filter(
+    manager_client, value, published
+):
+    shown = make_program(name="Công khai")
+    hidden = make_program(name="Nháp", is_published=False)
+    expected = shown if published else hidden
+
+    response = manager_client.get(LIST, {"is_published": value})
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [str(expected.pk)]
+
+
+@pytest.mark.django_db
+def test_an_unreadable_is_published_is_a_400_not_every_program(api_client):
+    make_program()
+
+    response = api_client.get(LIST, {"is_published": "maybe"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "/problems/validation-error",
+        "title": "Invalid request",
+        "status": 400,
+        "detail": "is_published: Must be true or false.",
+        "code": "validation_error",
+        "instance": LIST,
+        "errors": [
+            {"field": "is_published", "code": "invalid", "message": "Must be true or false."}
+        ],
+    }
