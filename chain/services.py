@@ -57,6 +57,7 @@ def _delete(record: models.Model, *, actor: User | None) -> None:
         with transaction.atomic():
             record.delete()
     except ProtectedError:
+        # The msgid names a partner, its first use; a chain says the same (it is translated).
         raise InUse(_("%(partner)s is still referred to.") % {"partner": record}) from None
 
 
