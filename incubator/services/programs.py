@@ -101,14 +101,13 @@ def program_create(
 def program_update(
     *,
     program: Program,
-    data: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any],
     criteria: Iterable[Mapping[str, Any]] | None = None,
     actor: User | None,
-    **legacy_data: Any,
 ) -> Program:
-    """Change the fields of PROGRAM_WRITABLE in `data`; `criteria`, when given, replace the
-    rubric. `legacy_data` as in program_create."""
-    data = writable_data(PROGRAM_WRITABLE, {**(data or {}), **legacy_data})
+    """Change the fields of PROGRAM_WRITABLE in `data` (the window, the workspace and the slug
+    checked on the values to be saved); `criteria`, when given, replace the rubric."""
+    data = writable_data(PROGRAM_WRITABLE, data)
     with transaction.atomic():
         program = program_for_update(program.pk)
         if changed_fields(program, data):
