@@ -2,7 +2,6 @@ import functools
 import uuid
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history import manager as history_manager
 from simple_history import models as history_models
@@ -63,66 +62,3 @@ class HistoricalRecords(history_models.HistoricalRecords):
     def __init__(self, *args, **options):
         options.setdefault("history_manager", _HistoryManager)
         super().__init__(*args, **options)
-
-
-def insert_with_history(instance: models.Model, *, actor=None) -> None:
-    """INSERT the new `instance` and its "+" history row: what `instance.save()` and
-    simple-history's post_save write, in one statement on PostgreSQL (two on SQLite).
-
-    For the hottest write, `park.services.lease_create` (bench S4): the ORM's insert and
-    simple-history's (which builds and saves a historical model instance) cost several times
-    the statements themselves, and a round trip each, all while the unit stays locked.
-    tests/core/test_history.py checks both rows against the ORM's and simple-history's own.
-    No model signals are sent (our models have no receivers but simple-history's).
-    """
-    alias = instance._state.db or DEFAULT_DB_ALIAS
-    connection = connections[alias]
-    row_sql, row_fields, history_sql, history_fields = _insert_statements(type(instance), alias)
-    # pre_save fills auto_now(_add) fields as the ORM's insert does.
-    params = [
-        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in row_fields
-    ]
-    history = {
-        "history_date": getattr(instance, "_history_date", None) or timezone.now(),
-        "history_change_reason": getattr(instance, "_change_reason", None),
-        "history_type": "+",
-        "history_user_id": actor.pk if actor is not None else None,
-    }
-    history_params = [
-        field.get_db_prep_save(
-            history[name] if (name := field.attname) in history else getattr(instance, name),
-            connection,
-        )
-        for field in history_fields
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A data-modifying WITH runs to completion even though nothing reads it.
-            cursor.execute(f"WITH created AS ({row_sql}) {history_sql}", params + history_params)
-        else:
-            cursor.execute(row_sql, params)
-            cursor.execute(history_sql, history_params)
-    instance._state.adding = False
-    instance._state.db = alias
-
-
-@functools.cache
-def _insert_statements(model: type[models.Model], alias: str) -> tuple[str, list, str, list]:
-    """The INSERTs of `model`'s rows and of its history rows on database `alias`, each with
-    its fields in placeholder order."""
-    history_model = getattr(model, model._meta.simple_history_manager_attribute).model
-    quote = connections[alias].ops.quote_name
-
-    def insert(into: type[models.Model], fields: list) -> str:
-        columns = ", ".join(quote(field.column) for field in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
-        return f"INSERT INTO {quote(into._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-
-    row_fields = list(model._meta.concrete_fields)
-    history_fields = [f for f in history_model._meta.concrete_fields if f.name != "history_id"]
-    return (
-        insert(model, row_fields),
-        row_fields,
-        insert(history_model, history_fields),
-        history_fields,
-    )

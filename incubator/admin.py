@@ -12,6 +12,8 @@ from core.admin import ServiceAdmin, refusal_message, service_action
 from core.errors import DomainError
 from incubator import services
 from incubator.models import (
+    APPLICATION_SERVICES_OWN,
+    APPLICATION_WRITABLE,
     CRITERION_WRITABLE,
     ONBOARDING_ONLY,
     PROGRAM_WRITABLE,
@@ -190,20 +192,8 @@ class ApplicationAdmin(ServiceAdmin):
     readonly_fields = [
         "program",
         "applicant",
-        "startup_name",
-        "tax_code",
-        "sector",
-        "stage",
-        "pitch",
-        "website",
-        "team",
-        "requested_desks",
-        "state",
-        "submitted_at",
-        "decided_at",
-        "company",
-        "lease",
-        "score",
+        *APPLICATION_WRITABLE,
+        *APPLICATION_SERVICES_OWN,
         "version",
     ]
     fields = readonly_fields

@@ -307,6 +307,9 @@ APPLICATION_WRITABLE = (
     "team",
     "requested_desks",
 )
+# What only the services write: state through the actions, score from reviews, company and
+# lease at onboarding.
+APPLICATION_SERVICES_OWN = ("state", "submitted_at", "decided_at", "company", "lease", "score")
 
 
 class ApplicationEvent(BaseModel):

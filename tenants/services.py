@@ -8,7 +8,6 @@ Every change to a `Company` row is followed, in the same transaction, by
 
 from collections.abc import Mapping
 from datetime import date
-from types import MappingProxyType
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -43,11 +42,6 @@ from tenants.models import (
     TenantReport,
 )
 from tenants.selectors import company_for_update
-
-# The older keyword spelling of `data` (`company_create(legal_name=..., actor=None)`) is still
-# accepted by the services that callers outside tenants use that way (incubator onboarding,
-# tests/factories.py, the chain tests); the keys are checked against the same declared tuple.
-_NO_DATA: Mapping[str, Any] = MappingProxyType({})
 
 _TAX_CODE_REASONS = {
     stdnum_errors.InvalidChecksum: (
@@ -106,13 +100,10 @@ def _save_company(company: Company, *, fields: list[str], actor: User | None) ->
     directory.record_company_change(company, was_visible=was_visible)
 
 
-def company_create(
-    *, data: Mapping[str, Any] = _NO_DATA, actor: User | None, **profile: Any
-) -> Company:
+def company_create(*, data: Mapping[str, Any], actor: User | None) -> Company:
     """Record a company from `data` (keys among COMPANY_PROFILE_WRITABLE; `legal_name` is
-    required): a prospect until a lease or a manager makes it active. `profile` is the older
-    keyword spelling of `data`."""
-    data = writable_data(COMPANY_PROFILE_WRITABLE, {**data, **profile})
+    required): a prospect until a lease or a manager makes it active."""
+    data = writable_data(COMPANY_PROFILE_WRITABLE, data)
     data["tax_code"] = normalise_tax_code(data.get("tax_code"))
     with transaction.atomic():
         _ensure_tax_code_free(data["tax_code"])
@@ -129,13 +120,12 @@ def company_create(
     return company
 
 
-def company_update(
-    *, company: Company, data: Mapping[str, Any] = _NO_DATA, actor: User | None, **changes: Any
-) -> Company:
-    """Change the profile fields in `data` (keys among COMPANY_PROFILE_WRITABLE; `changes` is
-    the older keyword spelling). A representative may not change a tax code once it is set
-    (it identifies the company to the authorities; a manager corrects it)."""
-    data = writable_data(COMPANY_PROFILE_WRITABLE, {**data, **changes})
+def company_update(*, company: Company, data: Mapping[str, Any], actor: User | None) -> Company:
+    """Change the profile fields in `data` (keys among COMPANY_PROFILE_WRITABLE).
+
+    A representative may not change a tax code once it is set (it identifies the company to
+    the authorities; a manager corrects it)."""
+    data = writable_data(COMPANY_PROFILE_WRITABLE, data)
     if "tax_code" in data:
         data["tax_code"] = normalise_tax_code(data["tax_code"])
     with transaction.atomic():
@@ -289,12 +279,10 @@ def _take_primary(contact: Contact, *, actor: User | None) -> None:
         save_changed(other, fields=["is_primary"], actor=actor)
 
 
-def contact_create(
-    *, company: Company, data: Mapping[str, Any] = _NO_DATA, actor: User | None, **fields: Any
-) -> Contact:
-    """Add a contact from `data` (keys among CONTACT_WRITABLE; `fields` is the older keyword
-    spelling); a new primary contact demotes the old one."""
-    data = writable_data(CONTACT_WRITABLE, {**data, **fields})
+def contact_create(*, company: Company, data: Mapping[str, Any], actor: User | None) -> Contact:
+    """Add a contact from `data` (keys among CONTACT_WRITABLE); a new primary contact
+    demotes the old one."""
+    data = writable_data(CONTACT_WRITABLE, data)
     with transaction.atomic():
         company = company_for_update(company.pk)  # primary contacts of one company queue here
         contact = Contact(company=company, **data)
@@ -328,15 +316,14 @@ def contact_delete(*, contact: Contact, actor: User | None) -> None:
 def report_submit(
     *,
     company: Company,
-    data: Mapping[str, Any] = _NO_DATA,
+    data: Mapping[str, Any],
     actor: User | None,
     today: date | None = None,
-    **figures: Any,
 ) -> TenantReport:
     """File the company's figures for one year and period from `data` (keys among
-    REPORT_WRITABLE; `figures` is the older keyword spelling): one report each, never replaced.
+    REPORT_WRITABLE): one report each, never replaced.
     """
-    data = writable_data(REPORT_WRITABLE, {**data, **figures})
+    data = writable_data(REPORT_WRITABLE, data)
     today = today or timezone.localdate()
     year, period = data.get("year"), data.get("period")
     if year is not None and year < FIRST_REPORT_YEAR:

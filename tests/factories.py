@@ -68,10 +68,9 @@ def make_company(**overrides):
         "legal_name": f"Công ty TNHH Phần mềm Số {number}",
         "tax_code": make_tax_code(),
         "sector": "software",
-        "actor": None,
     }
     fields.update(overrides)
-    return company_create(**fields)
+    return company_create(data=fields, actor=None)
 
 
 def make_representative(company=None, **overrides) -> User:
@@ -85,9 +84,9 @@ def make_representative(company=None, **overrides) -> User:
 def make_contact(company, **overrides):
     from tenants.services import contact_create
 
-    fields = {"name": f"Liên hệ {next(_numbers)}", "actor": None}
+    fields = {"name": f"Liên hệ {next(_numbers)}"}
     fields.update(overrides)
-    return contact_create(company=company, **fields)
+    return contact_create(company=company, data=fields, actor=None)
 
 
 def make_report(company, **overrides):
@@ -101,10 +100,10 @@ def make_report(company, **overrides):
         "headcount": 40,
         "it_headcount": 32,
         "rnd_spend_vnd": 800_000_000,
-        "actor": None,
     }
     fields.update(overrides)
-    return report_submit(company=company, **fields)
+    today = fields.pop("today", None)
+    return report_submit(company=company, data=fields, actor=None, today=today)
 
 
 # --- park ---------------------------------------------------------------------------------
@@ -208,7 +207,8 @@ def make_program(**overrides):
         "actor": None,
     }
     fields.update(overrides)
-    return program_create(**fields)
+    criteria, actor = fields.pop("criteria"), fields.pop("actor")
+    return program_create(data=fields, criteria=criteria, actor=actor)
 
 
 # How make_application reaches each state: the moves after the draft, through the services.
@@ -257,7 +257,7 @@ def make_application(program=None, applicant=None, state: str = "draft", **overr
         "requested_desks": 2,
     }
     fields.update(overrides)
-    application = application_create(program=program, actor=applicant, **fields)
+    application = application_create(program=program, data=fields, actor=applicant)
     manager = None
     for to in _PATHS[state]:
         if to in {"submitted", "withdrawn"}:
@@ -295,7 +295,7 @@ def make_review(application, reviewer=None, **overrides):
         reviewer = make_assignment(application, reviewer).reviewer
     fields = {"scores": {}, "recommendation": "maybe", "comment": ""}
     fields.update(overrides)
-    return review_create(application=application, actor=reviewer, **fields)
+    return review_create(application=application, data=fields, actor=reviewer)
 
 
 def make_pdf(extra: bytes = b"") -> bytes:

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from accounts.models import User
 from api.base.serializers import ModelSerializer, Serializer
 from incubator.models import (
+    APPLICATION_SERVICES_OWN,
     APPLICATION_WRITABLE,
     CRITERION_WRITABLE,
     MAX_REQUESTED_DESKS,
@@ -122,27 +123,15 @@ class ApplicationSerializer(ModelSerializer):
             "applicant",
             *APPLICATION_WRITABLE,
             "attachments",
-            "state",
-            "submitted_at",
-            "decided_at",
-            "company",
-            "lease",
-            "score",
+            *APPLICATION_SERVICES_OWN,
             "version",
             "created_at",
             "updated_at",
         ]
-        # The services' own: state through the actions, score from reviews, company and
-        # lease at onboarding.
         read_only_fields = [
             "id",
             "applicant",
-            "state",
-            "submitted_at",
-            "decided_at",
-            "company",
-            "lease",
-            "score",
+            *APPLICATION_SERVICES_OWN,
             "version",
             "created_at",
             "updated_at",

@@ -127,7 +127,7 @@ PAGE = 100
 
 
 def ours() -> tuple[int, list[str]]:
-    from api.park.units import UnitFilter
+    from api.park.filters import UnitFilter
     from park.models import Unit
 
     # The API's own FilterSet on the API's ordering: what /units/?page_size=100 runs (the

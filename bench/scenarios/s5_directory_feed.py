@@ -56,7 +56,12 @@ def setup() -> None:
     )
     DirectoryCounter.objects.update_or_create(pk=1, defaults={"value": CHANGES})
     partner = partner_create(
-        name="Bench partner", slug="bench-partner", base_url="https://bench.example/", actor=None
+        data={
+            "name": "Bench partner",
+            "slug": "bench-partner",
+            "base_url": "https://bench.example/",
+        },
+        actor=None,
     )
     _record, key = partner_key_create(partner=partner, actor=None)
     _client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")

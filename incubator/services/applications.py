@@ -219,17 +219,13 @@ def _clean_application_data(data: Mapping[str, Any]) -> dict[str, Any]:
 def application_create(
     *,
     program: Program,
-    data: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any],
     actor: User,
-    **legacy_data: Any,
 ) -> Application:
     """Start a draft (fields of APPLICATION_WRITABLE) for `actor`: one application per
     applicant per program.
-
-    `legacy_data`: the keyword form tests/factories.py still calls (`startup_name=...`), the
-    same as `data`; remove it once make_application passes `data=`.
     """
-    data = _clean_application_data({**(data or {}), **legacy_data})
+    data = _clean_application_data(data)
     with transaction.atomic():
         program = program_for_update(program.pk)  # two drafts of one applicant queue here
         if not program.is_published and not is_manager(actor):

@@ -49,10 +49,12 @@ def _company_for(application: Application, *, actor: User) -> Company:
                 )
             return company
     return company_create(
-        legal_name=application.startup_name,
-        tax_code=application.tax_code,
-        sector=application.sector or "other",
-        website=application.website,
+        data={
+            "legal_name": application.startup_name,
+            "tax_code": application.tax_code,
+            "sector": application.sector or "other",
+            "website": application.website,
+        },
         actor=actor,
     )
 

@@ -77,17 +77,12 @@ def _replace_criteria(
 
 def program_create(
     *,
-    data: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any],
     criteria: Iterable[Mapping[str, Any]] = (),
     actor: User | None,
-    **legacy_data: Any,
 ) -> Program:
-    """A program (fields of PROGRAM_WRITABLE) with its rubric.
-
-    `legacy_data`: the keyword form tests/factories.py still calls (`name=..., slug=...`),
-    the same as `data`; remove it once make_program passes `data=`.
-    """
-    data = writable_data(PROGRAM_WRITABLE, {**(data or {}), **legacy_data})
+    """A program (fields of PROGRAM_WRITABLE) with its rubric."""
+    data = writable_data(PROGRAM_WRITABLE, data)
     with transaction.atomic():
         program = Program(**data)
         program_check(program)

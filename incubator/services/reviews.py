@@ -192,17 +192,13 @@ def _check_may_review(application: Application, actor: User) -> None:
 def review_create(
     *,
     application: Application,
-    data: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any],
     actor: User,
-    **legacy_data: Any,
 ) -> Review:
     """One review (fields of REVIEW_WRITABLE) per reviewer per application, while the
     application is under review.
-
-    `legacy_data`: the keyword form tests/factories.py still calls (`scores=...`), the same
-    as `data`; remove it once make_review passes `data=`.
     """
-    data = writable_data(REVIEW_WRITABLE, {**(data or {}), **legacy_data})
+    data = writable_data(REVIEW_WRITABLE, data)
     with transaction.atomic():
         application = application_for_update(application.pk)  # double clicks queue here
         _check_may_review(application, actor)

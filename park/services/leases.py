@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import InvalidTransition
-from core.models import insert_with_history, save_changed
+from core.models import save_changed
 from core.services import model_update, writable_data
 from park.exceptions import (
     ContractNumberTaken,
@@ -202,13 +202,14 @@ def lease_create(
             lease.full_clean(
                 exclude=["unit", "company"], validate_unique=False, validate_constraints=False
             )
+            lease._history_user = actor  # django-simple-history records who did it
             if lease.contract_number is None:
-                insert_with_history(lease, actor=actor)
+                lease.save(force_insert=True)
             else:
                 _ensure_contract_number_free(lease.contract_number)
                 try:
                     with transaction.atomic():  # a parallel insert of the same number
-                        insert_with_history(lease, actor=actor)
+                        lease.save(force_insert=True)
                 except IntegrityError:
                     _ensure_contract_number_free(lease.contract_number)
                     raise

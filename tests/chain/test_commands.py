@@ -45,7 +45,7 @@ def test_partner_key_refuses_an_unknown_partner_or_prefix(db):
 
 def test_compact_directory_keeps_recent_history(db, settings):
     company = visible_company()
-    company_update(company=company, short_name="B", actor=None)
+    company_update(company=company, data={"short_name": "B"}, actor=None)
     out, _err = run("compact_directory")
     assert out.strip().startswith("0 superseded changes older than ")
     DirectoryChange.objects.update(changed_at=timezone.now() - timedelta(days=181))

@@ -22,21 +22,21 @@ def feed_rows():
 def test_a_company_partners_never_saw_appends_nothing(db):
     company = make_company()
     company_set_status(company=company, to="active", actor=None)
-    company_update(company=company, short_name="Ẩn", actor=None)
+    company_update(company=company, data={"short_name": "Ẩn"}, actor=None)
     make_lease(company=company)
     assert feed_rows() == []
 
 
 def test_consent_appends_an_upsert_and_edits_append_more(db):
     company = visible_company()
-    company = company_update(company=company, short_name="DTSoft", actor=None)
+    company = company_update(company=company, data={"short_name": "DTSoft"}, actor=None)
     assert feed_rows() == [(company.pk, "upsert", 3), (company.pk, "upsert", 4)]
 
 
 def test_withdrawing_consent_appends_a_tombstone_and_then_nothing(db):
     company = visible_company()
     company = company_set_directory_visibility(company=company, visible=False, actor=None)
-    company_update(company=company, short_name="Riêng tư", actor=None)
+    company_update(company=company, data={"short_name": "Riêng tư"}, actor=None)
     assert feed_rows() == [(company.pk, "upsert", 3), (company.pk, "delete", 4)]
 
 
@@ -66,14 +66,14 @@ def test_deleting_an_invisible_company_appends_nothing(db):
 
 def test_seq_numbers_follow_the_order_of_the_changes(db):
     first, second = visible_company(), visible_company()
-    company_update(company=first, short_name="Một", actor=None)
+    company_update(company=first, data={"short_name": "Một"}, actor=None)
     rows = list(DirectoryChange.objects.order_by("seq").values_list("seq", "company_id"))
     assert rows == [(1, first.pk), (2, second.pk), (3, first.pk)]
 
 
 def test_compaction_keeps_the_latest_change_per_company(db):
     company, other = visible_company(), visible_company()
-    company_update(company=company, short_name="B", actor=None)
+    company_update(company=company, data={"short_name": "B"}, actor=None)
     removed = directory_compact(before=timezone.now() + timedelta(seconds=1))
     assert removed == 1
     assert list(DirectoryChange.objects.values_list("seq", "company_id")) == [

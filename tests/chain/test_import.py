@@ -63,7 +63,7 @@ def test_the_first_sync_reads_the_snapshot_then_the_feed(mirror_of_self):
 def test_edits_hides_exits_returns_and_deletes_reach_the_mirror(mirror_of_self):
     edited, hidden, exited, deleted, returning = (visible_company() for _ in range(5))
     importer.partner_sync(partner=mirror_of_self, sleep=no_sleep)
-    company_update(company=edited, short_name="Mới", actor=None)
+    company_update(company=edited, data={"short_name": "Mới"}, actor=None)
     company_set_directory_visibility(company=hidden, visible=False, actor=None)
     company_set_status(company=exited, to="exited", actor=None)
     company_delete(company=deleted, actor=None)
@@ -99,8 +99,8 @@ def test_an_expired_cursor_triggers_a_full_resync_that_keeps_notes(mirror_of_sel
     kept, dropped = visible_company(), visible_company()
     importer.partner_sync(partner=mirror_of_self, sleep=no_sleep)
     note_create(partner=mirror_of_self, remote_id=kept.pk, data={"text": "Đối tác tốt"}, actor=None)
-    company_update(company=kept, short_name="Một", actor=None)
-    company_update(company=kept, short_name="Hai", actor=None)
+    company_update(company=kept, data={"short_name": "Một"}, actor=None)
+    company_update(company=kept, data={"short_name": "Hai"}, actor=None)
     # The tombstone of `dropped` is compacted away with everything else old.
     company_set_directory_visibility(company=dropped, visible=False, actor=None)
     from tenants.directory import DirectoryChange

@@ -16,7 +16,7 @@ from chain.feed import changes_page
 from chain.services import partner_create
 from tenants.directory import DirectoryChange
 from tenants.services import company_update
-from tests.chain.test_feed import visible_company
+from tests.chain.factories import visible_company
 
 WRITERS, EDITS_EACH = 6, 8
 
@@ -25,7 +25,8 @@ WRITERS, EDITS_EACH = 6, 8
 @pytest.mark.django_db(transaction=True)
 def test_a_polling_reader_sees_every_change_once_in_order_while_writers_race():
     partner = partner_create(
-        name="Đối tác", slug="doi-tac", base_url="https://doitac.example/", actor=None
+        data={"name": "Đối tác", "slug": "doi-tac", "base_url": "https://doitac.example/"},
+        actor=None,
     )
     companies = [visible_company() for _ in range(WRITERS)]
     start_together = threading.Barrier(WRITERS + 1)
@@ -37,7 +38,7 @@ def test_a_polling_reader_sees_every_change_once_in_order_while_writers_race():
             start_together.wait()
             for edit in range(EDITS_EACH):
                 with transaction.atomic():
-                    company_update(company=company, short_name=f"v{edit}", actor=None)
+                    company_update(company=company, data={"short_name": f"v{edit}"}, actor=None)
                     time.sleep(random.uniform(0, 0.02))  # noqa: S311  commit at a random moment
         except Exception as error:  # reported below, not lost in the thread
             errors.append(error)

@@ -222,7 +222,7 @@ def test_two_parks_mirror_each_others_visible_directories(parks, monkeypatch):
     sync_a(partner_b)
     b.api("POST", f"companies/{b_exited}/status/", {"to": "active"})
     b.company("Công ty Mới Vào")
-    company_update(company=a_edited, legal_name="Công ty Tiền Giang Mới", actor=None)
+    company_update(company=a_edited, data={"legal_name": "Công ty Tiền Giang Mới"}, actor=None)
     company_set_directory_visibility(company=a_hidden, visible=False, actor=None)
     company_set_status(company=a_exited, to="exited", actor=None)
     sync_b(b)

@@ -88,8 +88,8 @@ def test_a_limit_above_1000_is_clamped_and_a_bad_limit_refused(partner_client, h
 def test_a_cursor_from_before_the_compaction_horizon_gets_410(partner_client, home_park):
     company = visible_company()
     old = partner_client.get(CHANGES).json()["next_cursor"]  # after seq 1
-    company_update(company=company, short_name="B", actor=None)  # seq 2
-    company_update(company=company, short_name="C", actor=None)  # seq 3
+    company_update(company=company, data={"short_name": "B"}, actor=None)  # seq 2
+    company_update(company=company, data={"short_name": "C"}, actor=None)  # seq 3
     directory_compact(before=timezone.now() + timedelta(seconds=1))  # removes seq 1 and 2
     response = partner_client.get(CHANGES, {"cursor": old})
     assert response.status_code == 410
@@ -107,7 +107,7 @@ def test_a_cursor_from_before_the_compaction_horizon_gets_410(partner_client, ho
 
 def test_a_cursor_at_the_horizon_still_reads(partner_client, home_park):
     company = visible_company()
-    company_update(company=company, short_name="B", actor=None)  # seq 2
+    company_update(company=company, data={"short_name": "B"}, actor=None)  # seq 2
     current = partner_client.get(CHANGES).json()["next_cursor"]  # after seq 2
     directory_compact(before=timezone.now() + timedelta(seconds=1))  # removes seq 1
     assert partner_client.get(CHANGES, {"cursor": current}).status_code == 200

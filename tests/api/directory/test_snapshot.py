@@ -40,7 +40,7 @@ def test_the_snapshot_pages_by_id_and_only_its_first_page_has_a_changes_cursor(
 def test_the_changes_cursor_is_taken_before_the_snapshot_is_read(partner_client, home_park):
     company = visible_company()
     first = partner_client.get(SNAPSHOT).json()
-    company_update(company=company, short_name="Sau", actor=None)
+    company_update(company=company, data={"short_name": "Sau"}, actor=None)
     changes = partner_client.get(CHANGES, {"cursor": first["changes_cursor"]}).json()["changes"]
     assert [(c["op"], c["company"]["short_name"]) for c in changes] == [("upsert", "Sau")]
 

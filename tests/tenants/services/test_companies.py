@@ -81,7 +81,7 @@ def test_an_update_that_changes_nothing_writes_nothing(db):
 
 def test_the_older_keyword_spelling_sets_the_same_fields(db):
     company = make_company(short_name="A")
-    company = company_update(company=company, short_name="B", actor=None)
+    company = company_update(company=company, data={"short_name": "B"}, actor=None)
     assert Company.objects.get(pk=company.pk).short_name == "B"
 
 
