@@ -5,10 +5,7 @@ one way through it. The constraints here are the last line of defence behind the
 named errors (one application per applicant per program, one review per reviewer).
 """
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.search import normalise
 from core.models import BaseModel, HistoricalRecords
+from incubator.storage import private_storage
+from incubator.workflow import (  # noqa: F401  the state machine, importable from here too
+    DECISION_STATES,
+    ONBOARDING_ONLY,
+    REVIEWABLE_STATES,
+    SEATED_STATES,
+    TRANSITIONS,
+    ApplicationState,
+    Role,
+)
 from tenants.models import Sector
 
 
@@ -131,57 +138,6 @@ class Criterion(BaseModel):
 CRITERION_WRITABLE = ("name", "description", "weight", "max_score", "order")
 
 
-class ApplicationState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    SCREENING = "screening", _("Screening")
-    INTERVIEW = "interview", _("Interview")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-    WAITLISTED = "waitlisted", _("Waitlisted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    INCUBATING = "incubating", _("Incubating")
-    GRADUATED = "graduated", _("Graduated")
-    DISCONTINUED = "discontinued", _("Discontinued")
-
-
-class Role(models.TextChoices):
-    """Who may request a transition: the application's own applicant, or a manager."""
-
-    APPLICANT = "applicant", _("Applicant")
-    MANAGER = "manager", _("Manager")
-
-
-S = ApplicationState
-# The table of design/domain.md: (from, to) -> the one role that may request it.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.DRAFT, S.SUBMITTED): Role.APPLICANT,
-    (S.SUBMITTED, S.SCREENING): Role.MANAGER,
-    (S.SCREENING, S.INTERVIEW): Role.MANAGER,
-    (S.SCREENING, S.REJECTED): Role.MANAGER,
-    (S.INTERVIEW, S.ACCEPTED): Role.MANAGER,
-    (S.INTERVIEW, S.REJECTED): Role.MANAGER,
-    (S.INTERVIEW, S.WAITLISTED): Role.MANAGER,
-    (S.WAITLISTED, S.ACCEPTED): Role.MANAGER,
-    (S.WAITLISTED, S.REJECTED): Role.MANAGER,
-    **{
-        (state, S.WITHDRAWN): Role.APPLICANT
-        for state in (S.DRAFT, S.SUBMITTED, S.SCREENING, S.INTERVIEW, S.WAITLISTED)
-    },
-    (S.ACCEPTED, S.INCUBATING): Role.MANAGER,  # through onboarding only
-    (S.INCUBATING, S.GRADUATED): Role.MANAGER,
-    (S.INCUBATING, S.DISCONTINUED): Role.MANAGER,
-}
-# Reached only through `application_onboard`, which also leases the desks.
-ONBOARDING_ONLY = frozenset({S.INCUBATING})
-# The states that hold a seat of the cohort.
-SEATED_STATES = frozenset({S.ACCEPTED, S.INCUBATING, S.GRADUATED})
-# `decided_at` is set on each move to one of these (api.md, Transitions).
-DECISION_STATES = frozenset({S.ACCEPTED, S.REJECTED, S.WAITLISTED})
-# Reviews are written and edited only while the application is under review.
-REVIEWABLE_STATES = frozenset({S.SUBMITTED, S.SCREENING, S.INTERVIEW, S.WAITLISTED})
-
-
 class Stage(models.TextChoices):
     IDEA = "idea", _("Idea")
     PROTOTYPE = "prototype", _("Prototype")
@@ -215,7 +171,7 @@ class Application(BaseModel):
     team = models.JSONField(_("team"), default=list, blank=True)  # [{name, email, role}]
     requested_desks = models.PositiveSmallIntegerField(_("requested desks"), default=1)
     state = models.CharField(
-        _("state"), max_length=12, choices=ApplicationState.choices, default=S.DRAFT
+        _("state"), max_length=12, choices=ApplicationState.choices, default=ApplicationState.DRAFT
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -340,31 +296,6 @@ class ApplicationEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.from_state or '-'} → {self.to_state}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files outside MEDIA_ROOT's public URL: served only through a checked view.
-
-    The location is read from settings on every use, so tests can point it elsewhere.
-    """
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL.")
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage() -> PrivateStorage:
-    return _private_storage
 
 
 class Attachment(BaseModel):
