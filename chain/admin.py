@@ -26,21 +26,7 @@ from chain.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
-from core.admin import ServiceAdmin, ServiceForm, service_action
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Listed and shown, never added, changed or deleted here (so no "Delete selected")."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+from core.admin import ReadOnlyAdmin, ServiceAdmin, ServiceForm, service_action
 
 # --- chains and memberships -----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
@@ -122,6 +122,24 @@ class ServiceAdmin(SimpleHistoryAdmin):
         except DomainError as error:  # e.g. in_use: the record stays, the manager is told why
             self.message_user(request, error.detail, messages.ERROR)
             return HttpResponseRedirect(request.path.rsplit("delete/", 1)[0] + "change/")
+
+
+class ReadOnlyMixin:
+    """Listed and shown, never added, changed or deleted in the admin (so no "Delete
+    selected"): records only a service or a partner writes."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 def service_action(

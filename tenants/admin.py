@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ServiceAdmin, ServiceForm, service_action
+from core.admin import ReadOnlyMixin, ServiceAdmin, ServiceForm, service_action
 from core.errors import DomainError
 from tenants import services
 from tenants.logos import process_logo
@@ -219,25 +219,16 @@ class CompanyAdmin(ServiceAdmin):
 
 
 @admin.register(TenantReport)
-class TenantReportAdmin(SimpleHistoryAdmin):
-    """Every company's reports, for the park's report to the authorities (read-only)."""
+class TenantReportAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Every company's reports, for the park's report to the authorities. Filed through
+    report_submit, never changed or deleted: view-only (a save here would bypass the service
+    and write a history row for nothing)."""
 
     list_display = ["company", "year", "period", "revenue_vnd", "headcount", "it_headcount"]
     list_filter = ["year", "period", "company__sector"]
     list_select_related = ["company"]
     search_fields = ["company__search_text"]
     readonly_fields = [field.name for field in TenantReport._meta.fields]
-
-    # Filed through report_submit, never changed or deleted: a view-only admin (a save here
-    # would bypass the service and write a history row for nothing).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_search_results(self, request, queryset, search_term):
         companies = companies_matching(Company.objects.all(), search_term)
