@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -100,6 +101,26 @@ class ServiceAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"service_admin": self, "actor": request.user})
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        # A POST shown again has an error (the record's or an inline's). The form's clean()
+        # may have saved the record through its service already: undo that, so the page
+        # saves all or nothing. changeform_view runs in a transaction; the page itself is
+        # rendered after it ends (a TemplateResponse), so no query runs after this mark.
+        using = router.db_for_write(self.model)
+        if request.method == "POST" and transaction.get_connection(using).in_atomic_block:
+            transaction.set_rollback(True, using=using)
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            # A refusal from an inline's service, after the forms were valid: the
+            # transaction has rolled back; the manager reads why instead of a 500.
+            self.message_user(request, refusal_message(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         # The form's clean() has saved it through the service already.

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,13 +76,6 @@ class ProgramAdmin(ServiceAdmin):
             criteria.append(item)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         services.program_criteria_set(program=form.instance, criteria=criteria, actor=request.user)
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        # A POST shown again has an error (the program's or a criterion's): the form's clean()
-        # may have saved the program already, so undo it: the page saves all or nothing.
-        if request.method == "POST":
-            transaction.set_rollback(True)
-        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class EventInline(admin.TabularInline):

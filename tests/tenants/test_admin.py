@@ -1,7 +1,8 @@
 import pytest
+from django.contrib.messages import get_messages
 
 from tenants.models import Company, TenantReport
-from tests.factories import make_company, make_contact, make_report
+from tests.factories import make_company, make_contact, make_report, make_representative
 from tests.tenants.images import image_bytes, upload
 
 
@@ -179,3 +180,46 @@ def test_a_report_is_view_only_in_the_admin(admin_client, company):
     assert response.status_code == 403
     report = TenantReport.objects.get(pk=report.pk)
     assert (report.version, report.history.count()) == (1, 1)
+
+
+def test_a_profile_change_shown_again_for_a_bad_contact_saves_nothing(admin_client, company):
+    # The form's clean() saves the profile through the service before Django validates the
+    # inlines: the page that shows the contact's error must roll that save back.
+    response = admin_client.post(
+        f"/admin/tenants/company/{company.pk}/change/",
+        _change_data(
+            company,
+            short_name="DT",
+            **inline_management("contacts", total=1),
+            **{"contacts-0-name": "Chị Lan", "contacts-0-email": "not an email"},
+        ),
+    )
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert list(formset.errors[0]) == ["email"]
+    company = Company.objects.get(pk=company.pk)
+    assert (company.short_name, company.version, company.contacts.count()) == ("DTSoft", 1, 0)
+
+
+def test_a_refusal_from_an_inlines_service_is_a_message_and_saves_nothing(admin_client, company):
+    # The inline form cannot see the (company, user) constraint (the company is not one of
+    # its fields), so member_add refuses only when the inline is saved, after validation.
+    representative = make_representative(company)
+    url = f"/admin/tenants/company/{company.pk}/change/"
+
+    response = admin_client.post(
+        url,
+        _change_data(
+            company,
+            short_name="DT",
+            **inline_management("members", total=1),
+            **{"members-0-user": str(representative.pk)},
+        ),
+    )
+
+    assert (response.status_code, response["Location"]) == (302, url)
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message == f"{representative.email} already represents DT."
+    company = Company.objects.get(pk=company.pk)
+    assert (company.short_name, company.version, company.members.count()) == ("DTSoft", 1, 1)
