@@ -108,6 +108,11 @@ def _with_unit_and_company(leases):
     return leases.select_related("unit", "company")  # lease_label's, without a query a row
 
 
+def _lease_action(**options):
+    """A list action calling a lease service on each selected lease, named by lease_label."""
+    return service_action(label=lease_label, prepare=_with_unit_and_company, **options)
+
+
 @admin.register(Lease)
 class LeaseAdmin(ServiceAdmin):
     list_display = [
@@ -132,29 +137,23 @@ class LeaseAdmin(ServiceAdmin):
     date_hierarchy = "start_date"
     ordering = ["-start_date", "pk"]
     actions = [
-        service_action(
+        _lease_action(
             name="lease_terminated",
             description=_("Terminate today"),
             done_message=_("%(count)d lease(s) terminated."),
             call=_terminate_today,
-            label=lease_label,
-            prepare=_with_unit_and_company,
         ),
-        service_action(
+        _lease_action(
             name="lease_renewed",
             description=_("Renew by one year"),
             done_message=_("%(count)d lease(s) renewed."),
             call=_renew_one_year,
-            label=lease_label,
-            prepare=_with_unit_and_company,
         ),
-        service_action(
+        _lease_action(
             name="lease_cancelled",
             description=_("Cancel (before the start)"),
             done_message=_("%(count)d lease(s) cancelled."),
             call=_cancel,
-            label=lease_label,
-            prepare=_with_unit_and_company,
         ),
     ]
     shown_on_change = [
