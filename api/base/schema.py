@@ -2,7 +2,7 @@
 
 PROBLEM_SCHEMA = {
     "type": "object",
-    "description": "RFC 9457 problem details (design/api.md, Errors).",
+    "description": "RFC 9457 problem details; `code` is stable, see /problems/ for each.",
     "properties": {
         "type": {"type": "string"},
         "title": {"type": "string"},

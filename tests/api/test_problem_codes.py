@@ -3,6 +3,7 @@
 import importlib
 
 from django.apps import apps
+from django.conf import settings
 
 from api.base.problems import PROBLEM_TYPES
 from core.errors import Conflict, DomainError, Gone, NotAuthenticated, NotPermitted, TooLarge
@@ -46,3 +47,24 @@ def test_no_domain_error_carries_a_title_of_its_own():
     titled = sorted(error.__name__ for error in domain_errors() if "title" in vars(error))
 
     assert titled == []
+
+
+def test_every_problem_code_is_explained_in_the_users_api_guide():
+    guide = (settings.BASE_DIR / "docs" / "api.md").read_text()
+
+    undocumented = sorted(code for code in PROBLEM_TYPES if f"`{code}`" not in guide)
+
+    assert undocumented == []
+
+
+def test_the_readme_and_docs_never_send_a_reader_outside_the_repository():
+    pages = [settings.BASE_DIR / "README.md", *sorted((settings.BASE_DIR / "docs").glob("*"))]
+
+    outside = [
+        page.name
+        for page in pages
+        if page.suffix in {".md", ".yaml"}
+        and any(words in page.read_text() for words in ("shared/", "design/"))
+    ]
+
+    assert outside == []
