@@ -5,11 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
-# The admin's browser test (tests/e2e) drives Debian's chromium: install it when it is missing
-# and we may (root), so the suite passes on a machine that never ran .ci/run.
-if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "==> installing Debian's chromium for the browser test"
-  apt-get update -qq && apt-get install -y -qq chromium
+# The admin's browser test (tests/e2e) drives Debian's chromium (/usr/bin/chromium): install it
+# when it is missing and we may (root with apt-get), so the suite passes on a machine that never
+# ran .ci/run; otherwise stop at once with the one line that says what to install.
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> installing Debian's chromium for the browser test"
+    apt-get update -qq && apt-get install -y -qq chromium
+  else
+    echo "!!!!! $CHROMIUM is missing: run 'sudo apt-get install -y chromium' (the admin's browser test drives it), then make test again !!!!!" >&2
+    exit 1
+  fi
 fi
 
 echo "==> tests on SQLite"
