@@ -81,6 +81,23 @@ PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
         _("Duplicate review"),
         _("You have already reviewed this application; edit your review with PATCH."),
     ),
+    "company_exists": (
+        409,
+        _("Company exists"),
+        _(
+            "A company already has the application's tax code; `company` names it. Onboard "
+            "again with its id in `company` to confirm that the startup joins it."
+        ),
+    ),
+    "company_has_members": (
+        409,
+        _("Company has representatives"),
+        _(
+            "The company with the application's tax code already has representatives; "
+            "onboarding never adds the applicant to it. A manager or its representatives "
+            "add members."
+        ),
+    ),
     "in_use": (
         409,
         _("Record in use"),
