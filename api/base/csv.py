@@ -24,15 +24,24 @@ class CSVRenderer(BaseRenderer):
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(row.get(column)) for column in columns])
+            writer.writerow([csv_cell(row.get(column)) for column in columns])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _cell(value) -> str:
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) can
+# send the sheet's data away): OWASP's "CSV injection" list.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """One CSV cell: text that starts like a formula gets a leading `'`, so spreadsheets show
+    it as text. Numbers stay numbers: `-5` is only escaped when it arrives as text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return str(value)
 
 
