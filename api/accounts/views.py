@@ -22,8 +22,8 @@ from api.accounts.serializers import (
     UserSerializer,
     UserWriteSerializer,
 )
+from api.base.errors import outage_problem
 from api.base.permissions import IsManager
-from api.base.problems import problem
 from api.base.throttles import RegisterRateThrottle, RoleRateThrottle
 from api.base.views import ETagMixin, GenericViewSet, IdempotentMixin
 
@@ -175,12 +175,6 @@ class HealthView(APIView):
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
-        except Exception:  # any database failure means "not ready", never a 500
-            return problem(
-                503,
-                "service_unavailable",
-                _("The database does not answer."),
-                instance=request.path,
-                database="unavailable",
-            )
+        except Exception as exc:  # any database failure means "not ready", never a 500
+            return outage_problem(request, exc, database="unavailable")
         return Response({"status": "ok", "database": "ok"})

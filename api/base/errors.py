@@ -1,12 +1,17 @@
 """The one place where errors become HTTP: RFC 9457 problem+json for every 4xx and 5xx."""
 
+import errno
 import logging
 import math
+import threading
+import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -151,6 +156,10 @@ def problem_exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return problem(exc.status_code, code, detail, instance=instance, headers=headers)
 
+    if is_database_outage(exc):
+        return outage_problem(request, exc)
+    if is_storage_failure(exc):
+        return storage_problem(request, exc)
     if settings.DEBUG:
         return None  # let Django show its debug page to the developer
     logger.exception("Unhandled error on %s", instance, exc_info=exc)
@@ -187,3 +196,130 @@ def _django_validation_detail(exc: DjangoValidationError):
 
 def server_error_problem(instance: str):
     return problem(500, "server_error", _("An unexpected error occurred."), instance=instance)
+
+
+# --- outages: the database or the file storage does not work; the client may retry ------------
+
+RETRY_AFTER_SECONDS = 5  # a PostgreSQL restart takes a few seconds
+# SQLite's words for a database it cannot open, write or wait for (its connection stays usable).
+_SQLITE_OUTAGE_MESSAGES = ("unable to open database", "database is locked", "disk i/o error")
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """A lost, refused or unusable database connection, as opposed to a bad query (a bug)."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if connection.vendor == "sqlite":
+        return any(message in str(exc).lower() for message in _SQLITE_OUTAGE_MESSAGES)
+    return connection.connection is None or not connection.is_usable()
+
+
+class OutageLog:
+    """Log an outage once per burst: its first failure, then a summary at most every minute."""
+
+    interval_seconds = 60
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self._logged_at, self._unlogged = None, 0
+
+    def failed(self, what: str, exc: BaseException, path: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if self._logged_at is not None and now - self._logged_at < self.interval_seconds:
+                self._unlogged += 1
+                return
+            unlogged, self._logged_at, self._unlogged = self._unlogged, now, 0
+        logger.error(
+            "%s unavailable (%s: %s) on %s; %d more failure(s) since the last report, "
+            "the next within %d s are not logged",
+            what,
+            type(exc).__name__,
+            str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+            path,
+            unlogged,
+            self.interval_seconds,
+        )
+
+
+outage_log = OutageLog()
+
+
+class OutageLogFilter(logging.Filter):
+    """On `django.request`: drop the per-request lines of an outage `outage_log` reported."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        return not getattr(request, "softpark_outage", False)
+
+
+# Set here, not in settings.LOGGING (configured before this module can be imported): every
+# outage answer comes from this module, so the filter is in place before its first log line.
+logging.getLogger("django.request").addFilter(OutageLogFilter())
+
+
+def _mark_outage(request) -> None:
+    django_request = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    if django_request is not None:
+        django_request.softpark_outage = True
+
+
+def outage_problem(request, exc: BaseException, **extra):
+    """503 `service_unavailable` with Retry-After: the database does not answer."""
+    path = request.path if request is not None else ""
+    outage_log.failed("Database", exc, path)
+    _mark_outage(request)
+    return problem(
+        503,
+        "service_unavailable",
+        _("The database does not answer; retry in a few seconds."),
+        instance=path,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        **extra,
+    )
+
+
+# The errno values of a media folder we cannot write: read-only, full, missing or not a folder.
+_STORAGE_ERRNOS = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.ENOTDIR,
+    errno.ENOENT,
+    errno.EEXIST,
+    errno.EIO,
+}
+
+
+def _storage_roots() -> list[Path]:
+    return [Path(settings.MEDIA_ROOT).resolve(), Path(settings.PRIVATE_MEDIA_ROOT).resolve()]
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """An OSError on a path under MEDIA_ROOT or PRIVATE_MEDIA_ROOT: the file storage is broken."""
+    if not isinstance(exc, OSError) or exc.errno not in _STORAGE_ERRNOS or not exc.filename:
+        return False
+    path = Path(str(exc.filename)).resolve()
+    return any(path == root or root in path.parents for root in _storage_roots())
+
+
+def storage_problem(request, exc: OSError):
+    """503 `storage_unavailable` with Retry-After: the media folder cannot be written."""
+    path = request.path if request is not None else ""
+    outage_log.failed("File storage", exc, path)
+    _mark_outage(request)
+    return problem(
+        503,
+        "storage_unavailable",
+        _("The file storage cannot be written; the operator has been told. Retry later."),
+        instance=path,
+        title=_("Storage unavailable"),
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )

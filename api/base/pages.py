@@ -1,11 +1,20 @@
 """Plain Django views: the /problems/<slug> pages and Django-level errors under /api/."""
 
-from django.http import Http404
+import sys
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found, server_error
 
-from api.base.errors import server_error_problem
+from api.base.errors import (
+    RETRY_AFTER_SECONDS,
+    is_database_outage,
+    is_storage_failure,
+    outage_problem,
+    server_error_problem,
+    storage_problem,
+)
 from api.base.problems import PROBLEM_TYPES, code_of, problem, slug_of
 
 
@@ -33,6 +42,20 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    # Django calls this inside its `except`: the error is still the one being handled.
+    exc = sys.exc_info()[1]
+    if exc is not None and (is_database_outage(exc) or is_storage_failure(exc)):
+        outage = outage_problem if is_database_outage(exc) else storage_problem
+        response = outage(request, exc)
+        if request.path.startswith("/api/"):
+            return response
+        # The admin and the pages: plain text, since the error templates may need the database.
+        return HttpResponse(
+            _("The service is unavailable for a moment; retry in a few seconds.\n"),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if request.path.startswith("/api/"):
         return server_error_problem(request.path)
     return server_error(request)
