@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from chain import crypto
-from chain.exceptions import InvalidSecret, KeyNotFound
+from chain.exceptions import InvalidSecret, KeyNotFound, UnsafeUrl
 from chain.models import (
     CHAIN_WRITABLE,
     MEMBERSHIP_WRITABLE,
@@ -116,10 +117,17 @@ def membership_delete(*, membership: Membership, actor: User | None) -> None:
 
 
 def _check_partner_urls(data: Mapping[str, Any]) -> None:
-    # The SSRF guard, at save: we will call these URLs from the server.
+    """The SSRF guard, at save: we will call these URLs from the server. Every unsafe URL
+    is named (a ValidationError per field, each with the unsafe_url code), not the first."""
+    refusals = {}
     for field in ("base_url", "webhook_url"):
         if data.get(field):
-            check_url(data[field], field=field)
+            try:
+                check_url(data[field], field=field)
+            except UnsafeUrl as refusal:
+                refusals[field] = ValidationError(refusal.detail, code=refusal.code)
+    if refusals:
+        raise ValidationError(refusals)
 
 
 def partner_create(*, data: Mapping[str, Any], api_key: str = "", actor: User | None) -> Partner:

@@ -140,6 +140,30 @@ def test_an_unsafe_partner_url_is_a_form_error_and_nothing_is_saved(
     assert Partner.objects.count() == 0
 
 
+def test_two_unsafe_partner_urls_are_both_form_errors_and_nothing_is_saved(
+    admin_client, home_park, settings
+):
+    settings.CHAIN_ALLOW_PRIVATE_URLS = False
+    response = admin_client.post(
+        "/admin/chain/partner/add/",
+        {
+            "name": "Công viên Phần mềm Cần Thơ",
+            "slug": "can-tho",
+            "base_url": "https://[64:ff9b::a9fe:a9fe]/",
+            "province": "",
+            "is_active": "on",
+            "webhook_url": "https://127.0.0.1/hooks/",
+            "api_key": "",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "base_url": ["The host 64:ff9b::a9fe:a9fe resolves to a private or local address."],
+        "webhook_url": ["The host 127.0.0.1 resolves to a private or local address."],
+    }
+    assert Partner.objects.count() == 0
+
+
 def test_the_admin_adds_and_renames_a_chain_through_the_service(admin_client):
     added = admin_client.post(
         "/admin/chain/chain/add/", {"name": "Chuỗi Quang Trung", "coordinator": ""}

@@ -65,6 +65,67 @@ def test_unsafe_partner_urls_are_refused_and_nothing_is_saved(manager_client, se
     assert Partner.objects.count() == 0
 
 
+UNSAFE_BOTH = {"base_url": "http://dnsp.example/", "webhook_url": "https://127.0.0.1/hooks/"}
+BOTH_NAMED = [
+    {"field": "base_url", "code": "unsafe_url", "message": "Only https:// URLs are allowed."},
+    {
+        "field": "webhook_url",
+        "code": "unsafe_url",
+        "message": "The host 127.0.0.1 resolves to a private or local address.",
+    },
+]
+
+
+def test_a_new_partner_with_two_unsafe_urls_is_refused_naming_both(manager_client, settings):
+    settings.CHAIN_ALLOW_PRIVATE_URLS = False
+    response = manager_client.post(PARTNERS, {"name": "X", "slug": "x", **UNSAFE_BOTH})
+    assert response.json() == {
+        "type": "/problems/validation-error",
+        "title": "Invalid request",
+        "status": 400,
+        "detail": "base_url: Only https:// URLs are allowed. (and 1 more)",
+        "code": "validation_error",
+        "instance": PARTNERS,
+        "errors": BOTH_NAMED,
+    }
+    assert Partner.objects.count() == 0
+
+
+def test_a_partner_changed_to_two_unsafe_urls_is_refused_naming_both(
+    manager_client, partner, settings
+):
+    settings.CHAIN_ALLOW_PRIVATE_URLS = False
+    response = manager_client.patch(f"{PARTNERS}{partner.pk}/", UNSAFE_BOTH, format="json")
+    assert (response.status_code, response.json()["errors"]) == (400, BOTH_NAMED)
+    partner.refresh_from_db()
+    assert (partner.base_url, partner.webhook_url, partner.version) == (
+        "https://qtsc.example/",
+        "",
+        1,
+    )
+
+
+@pytest.mark.parametrize("field", ["base_url", "webhook_url"])
+@pytest.mark.parametrize("port", ["99999", "65536"])
+def test_a_partner_url_with_a_port_out_of_range_is_a_400_on_its_field(
+    manager_client, home_park, field, port
+):
+    body = {"name": "X", "slug": "x", "base_url": "https://dnsp.example/"}
+    body[field] = f"https://dnsp.example:{port}/"
+    response = manager_client.post(PARTNERS, body)
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        [
+            {
+                "field": field,
+                "code": "unsafe_url",
+                "message": "The URL's port is not a number from 1 to 65535.",
+            }
+        ],
+    )
+    assert Partner.objects.count() == 0
+
+
 def test_a_non_manager_may_not_see_partners(user_client):
     assert user_client.get(PARTNERS).status_code == 403
 

@@ -101,3 +101,26 @@ def test_missing_headers_are_401(api_client, secret):
 
 def test_an_unknown_partner_is_404(api_client, secret):
     assert post(api_client, headers_for(secret), slug="nowhere").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "detail"),
+    [
+        ("²", "Missing or malformed webhook headers."),  # a digit to str.isdigit(), not to int()
+        ("٣", "Missing or malformed webhook headers."),  # an Arabic-Indic three
+        ("9" * 20, "The webhook timestamp is outside the 5-minute tolerance."),  # overflows
+        ("9" * 5000, "The webhook timestamp is outside the 5-minute tolerance."),  # too long
+    ],
+)
+def test_a_hostile_timestamp_is_401_not_a_server_error(api_client, secret, timestamp, detail):
+    headers = {**headers_for(secret), "webhook-timestamp": timestamp}
+    response = post(api_client, headers)
+    assert response.json() == {
+        "type": "/problems/authentication-failed",
+        "title": "Authentication failed",
+        "status": 401,
+        "detail": detail,
+        "code": "authentication_failed",
+        "instance": "/api/v1/chain/webhooks/quang-trung/",
+    }
+    assert (queued_pulls(), InboundWebhook.objects.count()) == (0, 0)
