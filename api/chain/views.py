@@ -95,6 +95,7 @@ class PartnerKeyViewSet(
     pagination_class = None
     lookup_field = "prefix"
     lookup_value_regex = "[a-z0-9]{8}"
+    idempotency_secret_fields = ("key",)  # shown once: never stored for a replay
     filter_backends = []
 
     def get_queryset(self):
@@ -128,6 +129,7 @@ class WebhookSecretViewSet(
     pagination_class = None
     lookup_url_kwarg = "secret_id"
     lookup_value_regex = "[0-9]+"
+    idempotency_secret_fields = ("secret",)  # shown once: never stored for a replay
     filter_backends = []
 
     def get_queryset(self):
@@ -216,11 +218,11 @@ class ChainCompanyViewSet(mixins.ListModelMixin, GenericViewSet):
 
 
 class NoteViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, GenericViewSet):
-    """Our notes on a partner's company; keyed by its id, so they survive resyncs."""
+    """Our notes on a partner's company; keyed by its id, so they survive resyncs. Paged
+    like every other list."""
 
     serializer_class = NoteSerializer
     permission_classes = [IsManager]
-    pagination_class = None
     filter_backends = []
 
     def get_queryset(self):

@@ -329,16 +329,43 @@ def test_notes_on_a_mirrored_company_are_kept_by_remote_id(manager_client, manag
     url = f"/api/v1/chain/companies/{theirs.remote_id}/notes/"
     response = manager_client.post(url, {"text": "Gặp ở hội chợ Đà Nẵng."})
     assert response.status_code == 201
-    assert manager_client.get(url).json() == [
-        {
-            "id": response.json()["id"],
-            "partner": "quang-trung",
-            "remote_id": str(theirs.remote_id),
-            "author": str(manager.pk),
-            "text": "Gặp ở hội chợ Đà Nẵng.",
-            "version": 1,
-            "created_at": response.json()["created_at"],
-        }
+    assert manager_client.get(url).json() == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "id": response.json()["id"],
+                "partner": "quang-trung",
+                "remote_id": str(theirs.remote_id),
+                "author": str(manager.pk),
+                "text": "Gặp ở hội chợ Đà Nẵng.",
+                "version": 1,
+                "created_at": response.json()["created_at"],
+            }
+        ],
+    }
+
+
+def test_notes_are_listed_in_pages_like_every_other_list(manager_client, partner):
+    from chain.services import note_create
+
+    theirs = mirror(partner)
+    for number in range(3):
+        note_create(
+            partner=partner,
+            remote_id=theirs.remote_id,
+            data={"text": f"Ghi chú {number}"},
+            actor=None,
+        )
+    url = f"/api/v1/chain/companies/{theirs.remote_id}/notes/"
+    first = manager_client.get(url, {"page_size": 2}).json()
+    second = manager_client.get(first["next"]).json()
+    assert (first["count"], first["previous"], second["next"]) == (3, None, None)
+    assert [note["text"] for note in first["results"] + second["results"]] == [
+        "Ghi chú 0",
+        "Ghi chú 1",
+        "Ghi chú 2",
     ]
 
 
