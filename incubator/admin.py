@@ -26,8 +26,9 @@ from incubator.models import (
     ReviewAssignment,
     Role,
 )
-from incubator.selectors import applications_matching
+from incubator.selectors import applications_matching, company_matching
 from park.models import Unit, UnitKind
+from tenants.models import Company
 
 
 class CriterionInline(admin.TabularInline):
@@ -135,6 +136,17 @@ class OnboardForm(forms.Form):
     )
 
 
+def _confirmed_company(request, application) -> Company | None:
+    """The company the manager ticked for `application` on the onboard page (its tax code's)."""
+    company_id = request.POST.get(f"company_{application.pk}")
+    if not company_id:
+        return None
+    try:
+        return Company.objects.filter(pk=company_id).first()
+    except ValidationError:  # not a UUID: nothing confirmed
+        return None
+
+
 @admin.action(description=_("Onboard (company, representative, desks)"))
 def onboard(modeladmin, request, queryset):
     if "apply" in request.POST:
@@ -147,6 +159,7 @@ def onboard(modeladmin, request, queryset):
                         application=application,
                         start_date=form.cleaned_data["start_date"],
                         unit=form.cleaned_data["unit"],
+                        company=_confirmed_company(request, application),
                         actor=request.user,
                     )
                     done += 1
@@ -164,7 +177,11 @@ def onboard(modeladmin, request, queryset):
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": _("Onboard accepted applications"),
-        "applications": queryset,
+        # Each application with the company its tax code matches (or None): the page shows
+        # the match and a box to confirm it; onboarding never joins one silently.
+        "rows": [
+            (application, company_matching(application)) for application in queryset.order_by("pk")
+        ],
         "form": form,
         "opts": modeladmin.model._meta,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

@@ -21,6 +21,18 @@ class DuplicateReview(Conflict):
     code = "duplicate_review"
 
 
+class CompanyExists(Conflict):
+    """Onboarding found a company by the application's tax code: the manager confirms it."""
+
+    code = "company_exists"
+
+
+class CompanyHasMembers(Conflict):
+    """Onboarding never makes the applicant a representative of a company that has some."""
+
+    code = "company_has_members"
+
+
 class InvalidApplication(DomainError):
     """A field that breaks a rule of the incubator; `code` names the rule."""
 

@@ -15,6 +15,7 @@ from incubator.models import (
     Review,
     ReviewAssignment,
 )
+from tenants.models import Company
 
 
 def programs_visible_to(user: User | None) -> QuerySet[Program]:
@@ -83,6 +84,15 @@ def reviews_visible_to(user: User) -> QuerySet[Review]:
         return reviews
     reviewed = Review.objects.filter(reviewer=user).values("application")
     return reviews.filter(Q(reviewer=user) | Q(application__in=reviewed))
+
+
+def company_matching(application: Application) -> Company | None:
+    """The company that has the application's tax code (onboarding joins it once the manager
+    confirms), or None."""
+    if not application.tax_code:
+        return None
+    companies = Company.objects.annotate(member_count=Count("members"))
+    return companies.filter(tax_code=application.tax_code).first()
 
 
 def program_ranking(program: Program) -> list[dict]:

@@ -32,6 +32,7 @@ from incubator.models import (
 )
 from incubator.selectors import applications_visible_to
 from park.models import Unit
+from tenants.models import Company
 
 # --- programs ---------------------------------------------------------------------------------
 
@@ -169,6 +170,15 @@ class OnboardSerializer(Serializer):
     start_date = serializers.DateField()
     unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False, allow_null=True
+    )
+    company = serializers.PrimaryKeyRelatedField(
+        queryset=Company.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The company that has the application's tax code, named to confirm that the "
+            "startup joins it (the 409 company_exists names it); leave out to create one."
+        ),
     )
 
 

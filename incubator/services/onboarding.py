@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, is_manager
 from core.errors import InvalidTransition, NotPermitted
-from incubator.exceptions import InvalidApplication
+from incubator.exceptions import CompanyExists, CompanyHasMembers, InvalidApplication
 from incubator.models import Application, ApplicationState
-from incubator.selectors import application_for_update, program_for_update
+from incubator.selectors import application_for_update, company_matching, program_for_update
 from incubator.services.applications import _transition, allowed_targets
 from park.models import Unit
 from park.services import lease_create
@@ -35,36 +35,76 @@ def incubation_end(start_date: date, months: int) -> date:
     return date(year, month, start_date.day) - timedelta(days=1)
 
 
-def _company_for(application: Application, *, actor: User) -> Company:
-    """The company with the application's tax code, or a new one made from the application."""
-    if application.tax_code:
-        existing = Company.objects.filter(tax_code=application.tax_code).first()
-        if existing is not None:
-            company = company_for_update(existing.pk)
-            if company.status == CompanyStatus.SUSPENDED:
-                raise InvalidTransition(
-                    _("%(company)s is suspended; lift the suspension first.")
-                    % {"company": company},
-                    allowed=allowed_targets(application, actor),
-                )
-            return company
-    return company_create(
-        data={
-            "legal_name": application.startup_name,
-            "tax_code": application.tax_code,
-            "sector": application.sector or "other",
-            "website": application.website,
-        },
-        actor=actor,
-    )
+def _company_for(
+    application: Application, *, confirmed: Company | None, actor: User
+) -> tuple[Company, bool]:
+    """The company the startup is onboarded into, and whether the applicant already represents
+    it: a new one made from the application, or the one with its tax code once the manager
+    has confirmed it (`confirmed`).
+
+    Tax codes are public (the partner directory lists them), so a tax code proves nothing
+    about who the applicant is: a company that already has representatives is never joined,
+    and a match is shown to the manager (409 company_exists) rather than taken silently.
+    """
+    match = company_matching(application)
+    if confirmed is not None and (match is None or confirmed.pk != match.pk):
+        raise InvalidApplication(
+            _("%(company)s does not have this application's tax code.")
+            % {"company": confirmed.legal_name},
+            field="company",
+            code="invalid",
+        )
+    if match is None:
+        company = company_create(
+            data={
+                "legal_name": application.startup_name,
+                "tax_code": application.tax_code,
+                "sector": application.sector or "other",
+                "website": application.website,
+            },
+            actor=actor,
+        )
+        return company, False
+    company = company_for_update(match.pk)  # member_add locks it too: no member slips in
+    named = {"id": str(company.pk), "legal_name": company.legal_name}
+    members = set(CompanyMember.objects.filter(company=company).values_list("user", flat=True))
+    if members and application.applicant_id not in members:
+        raise CompanyHasMembers(
+            _(
+                "%(company)s already has representatives; onboarding never adds the "
+                "applicant to it (its representatives or a manager add members)."
+            )
+            % {"company": company.legal_name},
+            company=named,
+        )
+    if company.status == CompanyStatus.SUSPENDED:
+        raise InvalidTransition(
+            _("%(company)s is suspended; lift the suspension first.") % {"company": company},
+            allowed=allowed_targets(application, actor),
+        )
+    if confirmed is None:
+        raise CompanyExists(
+            _("%(company)s already has tax code %(tax_code)s; confirm that the startup joins it.")
+            % {"company": company.legal_name, "tax_code": company.tax_code},
+            company=named,
+        )
+    return company, application.applicant_id in members
 
 
 def application_onboard(
-    *, application: Application, start_date: date, actor: User, unit: Unit | None = None
+    *,
+    application: Application,
+    start_date: date,
+    actor: User,
+    unit: Unit | None = None,
+    company: Company | None = None,
 ) -> Application:
     """Turn an accepted application into a tenant with desks, all or nothing.
 
-    Finds or creates the company, marks it incubated, makes the applicant its representative,
+    Creates the company, or joins the one with the application's tax code when the manager
+    confirms it by naming it in `company` (409 company_exists until then; 409
+    company_has_members when others represent it), marks it incubated, makes the applicant its
+    representative,
     leases `requested_desks` of `unit` (or the program's workspace unit) for the incubation
     period through `park.services.lease_create` (which refuses when the desks are not free,
     409, rolling all of it back) and moves the application to incubating.
@@ -87,9 +127,9 @@ def application_onboard(
                 field="unit",
                 code="required",
             )
-        company = _company_for(application, actor=actor)
+        company, represented = _company_for(application, confirmed=company, actor=actor)
         company = company_mark_incubated(company=company, actor=actor)
-        if not CompanyMember.objects.filter(company=company, user=application.applicant).exists():
+        if not represented:
             member_add(company=company, user=application.applicant, actor=actor)
         lease = lease_create(
             unit=unit,

@@ -6,7 +6,16 @@ import pytest
 
 from incubator.models import Application, Criterion, Program
 from park.models import Lease
-from tests.factories import make_application, make_pool, make_program, make_review
+from tenants.models import CompanyMember
+from tests.factories import (
+    make_application,
+    make_company,
+    make_pool,
+    make_program,
+    make_representative,
+    make_review,
+    make_tax_code,
+)
 
 
 @pytest.fixture
@@ -143,6 +152,62 @@ def test_an_onboarding_refusal_in_the_admin_is_a_message(admin_client):
     assert texts == [f"{application}: Name a unit: the program has no workspace unit."]
     application.refresh_from_db()
     assert application.state == "accepted"
+
+
+@pytest.mark.django_db
+def test_the_onboard_page_shows_a_tax_code_match_and_joins_it_only_when_ticked(admin_client):
+    pool = make_pool(desks=6)
+    application = make_application(
+        program=make_program(workspace_unit=pool), state="accepted", tax_code=make_tax_code()
+    )
+    company = make_company(tax_code=application.tax_code, legal_name="Công ty TNHH Sen Vàng")
+    url = "/admin/incubator/application/"
+    selected = {"action": "onboard", "_selected_action": [str(application.pk)]}
+
+    form_page = admin_client.post(url, selected).content.decode()
+    assert f"Tax code {application.tax_code} belongs to Công ty TNHH Sen Vàng." in form_page
+    assert f'name="company_{application.pk}" value="{company.pk}"' in form_page
+
+    apply = {**selected, "apply": "1", "start_date": "2027-02-01"}
+    unticked = admin_client.post(url, apply, follow=True)
+    assert [str(message) for message in unticked.context["messages"]] == [
+        f"{application}: Công ty TNHH Sen Vàng already has tax code {application.tax_code}; "
+        "confirm that the startup joins it."
+    ]
+    application.refresh_from_db()
+    assert (application.state, CompanyMember.objects.count()) == ("accepted", 0)
+
+    admin_client.post(url, {**apply, f"company_{application.pk}": str(company.pk)}, follow=True)
+    application.refresh_from_db()
+    assert (application.state, application.company) == ("incubating", company)
+    assert list(company.members.values_list("user", flat=True)) == [application.applicant_id]
+
+
+@pytest.mark.django_db
+def test_the_onboard_page_offers_no_company_that_has_representatives(admin_client):
+    application = make_application(
+        program=make_program(workspace_unit=make_pool(desks=6)),
+        state="accepted",
+        tax_code=make_tax_code(),
+    )
+    company = make_company(tax_code=application.tax_code, legal_name="Công ty TNHH Sen Vàng")
+    owner = make_representative(company)
+    url = "/admin/incubator/application/"
+    selected = {"action": "onboard", "_selected_action": [str(application.pk)]}
+
+    form_page = admin_client.post(url, selected).content.decode()
+    assert "It already has representatives" in form_page
+    assert f'name="company_{application.pk}"' not in form_page
+
+    forced = {"apply": "1", "start_date": "2027-02-01", f"company_{application.pk}": company.pk}
+    response = admin_client.post(url, {**selected, **forced}, follow=True)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"{application}: Công ty TNHH Sen Vàng already has representatives; onboarding never "
+        "adds the applicant to it (its representatives or a manager add members)."
+    ]
+    application.refresh_from_db()
+    assert application.state == "accepted"
+    assert list(company.members.values_list("user", flat=True)) == [owner.pk]
 
 
 @pytest.mark.django_db

@@ -140,6 +140,7 @@ class ApplicationViewSet(ModelViewSet):
             application=application,
             start_date=serializer.validated_data["start_date"],
             unit=serializer.validated_data.get("unit"),
+            company=serializer.validated_data.get("company"),
             actor=request.user,
         )
         return self._respond(application)

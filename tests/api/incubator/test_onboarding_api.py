@@ -8,13 +8,14 @@ from incubator.models import ApplicationEvent
 from incubator.services import program_update
 from park.models import Lease
 from tenants.models import Company, CompanyMember
-from tenants.services import company_set_status
+from tenants.services import company_set_status, member_add
 from tests.factories import (
     make_application,
     make_company,
     make_lease,
     make_pool,
     make_program,
+    make_representative,
     make_tax_code,
     make_unit,
 )
@@ -98,14 +99,114 @@ def test_onboarding_into_a_full_pool_is_409_and_writes_nothing(manager_client, a
     assert (accepted.state, accepted.company, accepted.lease) == ("accepted", None, None)
 
 
+def assert_nothing_written(application, company):
+    application.refresh_from_db()
+    company.refresh_from_db()
+    assert (application.state, application.company, application.lease) == ("accepted", None, None)
+    assert company.incubated is False
+    assert Lease.objects.count() == 0
+    assert not CompanyMember.objects.filter(user=application.applicant).exists()
+    assert Company.objects.filter(tax_code=application.tax_code).get() == company
+
+
 @pytest.mark.django_db
-def test_an_existing_company_is_found_by_tax_code(manager_client, accepted):
-    company = make_company(tax_code=accepted.tax_code)
-    response = manager_client.post(onboard_url(accepted), {"start_date": "2027-01-15"})
-    assert response.json()["company"] == str(company.pk)
+def test_a_company_found_by_tax_code_is_named_and_joined_only_once_the_manager_confirms(
+    manager_client, accepted
+):
+    company = make_company(tax_code=accepted.tax_code, legal_name="Công ty TNHH Sen Vàng")
+
+    unconfirmed = manager_client.post(onboard_url(accepted), {"start_date": "2027-01-15"})
+
+    assert unconfirmed.status_code == 409
+    assert unconfirmed.json() == problem(
+        409,
+        "company_exists",
+        "Company exists",
+        f"Công ty TNHH Sen Vàng already has tax code {accepted.tax_code}; "
+        "confirm that the startup joins it.",
+        onboard_url(accepted),
+        company={"id": str(company.pk), "legal_name": "Công ty TNHH Sen Vàng"},
+    )
+    assert_nothing_written(accepted, company)
+
+    confirmed = manager_client.post(
+        onboard_url(accepted), {"start_date": "2027-01-15", "company": str(company.pk)}
+    )
+
+    assert confirmed.status_code == 200
+    assert confirmed.json()["company"] == str(company.pk)
     company.refresh_from_db()
     assert company.incubated is True
+    assert list(company.members.values_list("user", flat=True)) == [accepted.applicant_id]
     assert Company.objects.filter(tax_code=accepted.tax_code).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_a_company_with_representatives_is_never_joined_by_onboarding(
+    manager_client, accepted, confirmed
+):
+    # Tax codes are public (the partner directory lists them): an applicant who writes a
+    # tenant's tax code must not become that tenant's representative.
+    company = make_company(tax_code=accepted.tax_code, legal_name="Công ty TNHH Sen Vàng")
+    owner = make_representative(company)
+    body = {"start_date": "2027-01-15", **({"company": str(company.pk)} if confirmed else {})}
+
+    response = manager_client.post(onboard_url(accepted), body)
+
+    assert response.status_code == 409
+    assert response.json() == problem(
+        409,
+        "company_has_members",
+        "Company has representatives",
+        "Công ty TNHH Sen Vàng already has representatives; onboarding never adds the "
+        "applicant to it (its representatives or a manager add members).",
+        onboard_url(accepted),
+        company={"id": str(company.pk), "legal_name": "Công ty TNHH Sen Vàng"},
+    )
+    assert_nothing_written(accepted, company)
+    assert list(company.members.values_list("user", flat=True)) == [owner.pk]
+
+
+@pytest.mark.django_db
+def test_an_applicant_who_already_represents_the_company_is_onboarded_into_it(
+    manager_client, accepted
+):
+    company = make_company(tax_code=accepted.tax_code)
+    member_add(company=company, user=accepted.applicant, actor=None)
+
+    response = manager_client.post(
+        onboard_url(accepted), {"start_date": "2027-01-15", "company": str(company.pk)}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["company"] == str(company.pk)
+    assert list(company.members.values_list("user", flat=True)) == [accepted.applicant_id]
+
+
+@pytest.mark.django_db
+def test_a_confirmed_company_must_be_the_one_with_the_tax_code(manager_client, accepted):
+    make_company(tax_code=accepted.tax_code)
+    other = make_company(legal_name="Công ty TNHH Khác")
+    without_tax_code = make_application(program=accepted.program, state="accepted")
+    companies = Company.objects.count()
+
+    for application in (accepted, without_tax_code):
+        response = manager_client.post(
+            onboard_url(application), {"start_date": "2027-01-15", "company": str(other.pk)}
+        )
+
+        assert response.status_code == 400
+        assert response.json()["errors"] == [
+            {
+                "field": "company",
+                "code": "invalid",
+                "message": "Công ty TNHH Khác does not have this application's tax code.",
+            }
+        ]
+    assert Company.objects.count() == companies
+    assert Lease.objects.count() == 0
+    assert CompanyMember.objects.count() == 0
 
 
 @pytest.mark.django_db
