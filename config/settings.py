@@ -220,6 +220,9 @@ THROTTLE_RATES = {
     "partner": env("THROTTLE_PARTNER", "600/min"),
     "register": env("THROTTLE_REGISTER", "10/hour"),
 }
+# Wrong passwords per account (from any address) before its logins are refused for the window.
+LOGIN_FAILURES_MAX = int(env("LOGIN_FAILURES_MAX", "10"))
+LOGIN_FAILURES_WINDOW = timedelta(minutes=int(env("LOGIN_FAILURES_WINDOW_MINUTES", "15")))
 IDEMPOTENCY_TTL = timedelta(hours=24)
 
 REST_FRAMEWORK = {
@@ -232,6 +235,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["api.base.throttles.RoleRateThrottle"],
+    # The proxies in front of the app: a throttle trusts X-Forwarded-For only that far (the
+    # address the last proxy added). 0: the connecting address, whatever the header says.
+    "NUM_PROXIES": int(env("NUM_PROXIES", "0")),
     "DEFAULT_PAGINATION_CLASS": "api.base.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [

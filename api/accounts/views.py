@@ -24,7 +24,7 @@ from api.accounts.serializers import (
 )
 from api.base.errors import outage_problem
 from api.base.permissions import IsManager
-from api.base.throttles import RegisterRateThrottle, RoleRateThrottle
+from api.base.throttles import FailedLoginLimit, RegisterRateThrottle, RoleRateThrottle
 from api.base.views import ETagMixin, GenericViewSet, IdempotentMixin
 
 
@@ -68,16 +68,19 @@ class TokenView(IdempotentMixin, APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"].strip()
+        failed_logins = FailedLoginLimit(username)
+        failed_logins.check()  # a locked account's password is not even checked: 429
         user = authenticate(
-            request,
-            username=serializer.validated_data["username"].strip(),
-            password=serializer.validated_data["password"],
+            request, username=username, password=serializer.validated_data["password"]
         )
         if user is None:
+            failed_logins.record_failure()
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to log in with those credentials.")]},
                 code="invalid_credentials",
             )
+        failed_logins.clear()
         return Response({"token": _issue_token(user)})
 
     @extend_schema(request=None, responses={204: None}, operation_id="token_revoke")

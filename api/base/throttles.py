@@ -1,7 +1,12 @@
+import hashlib
+import time
+
 from django.conf import settings
+from django.core.cache import cache
+from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.models import is_manager
+from accounts.models import is_manager, normalize_email
 
 
 class RoleRateThrottle(SimpleRateThrottle):
@@ -49,3 +54,33 @@ class RegisterRateThrottle(RoleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": "register", "ident": self.get_ident(request)}
+
+
+class FailedLoginLimit:
+    """Wrong passwords are counted per account (the email asked for, from any address): after
+    LOGIN_FAILURES_MAX of them within LOGIN_FAILURES_WINDOW, the account's logins are refused
+    until a window has passed since the last one, before any password is checked. A
+    successful login clears the count. The address throttles alone fall to a botnet.
+
+    The count lives in the shared cache, as the throttles' do; two failures at the same
+    instant may both be counted as one (a read-then-write), which costs an attacker nothing
+    worth having at ten a window.
+    """
+
+    def __init__(self, email: str):
+        digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()
+        self.key = f"login_failures_{digest}"  # no address or email in the cache's keys
+        self.window = settings.LOGIN_FAILURES_WINDOW.total_seconds()
+        now = time.time()
+        self.failures = [at for at in cache.get(self.key, []) if at > now - self.window]
+
+    def check(self) -> None:
+        if len(self.failures) >= settings.LOGIN_FAILURES_MAX:
+            raise Throttled(wait=max(self.failures) + self.window - time.time())
+
+    def record_failure(self) -> None:
+        self.failures.append(time.time())
+        cache.set(self.key, self.failures, self.window)
+
+    def clear(self) -> None:
+        cache.delete(self.key)

@@ -178,3 +178,53 @@ def test_page_size_is_clamped_to_200(manager_client):
     assert body["previous"] is None
     last = manager_client.get(body["next"]).json()
     assert len(last["results"]) == 2
+
+
+def test_a_forged_x_forwarded_for_does_not_reset_the_login_throttle(api_client, settings, db):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "2/min"}
+    login = {"username": "nobody@example.vn", "password": "guess"}
+    statuses = [
+        api_client.post(
+            "/api/v1/auth/token/", login, HTTP_X_FORWARDED_FOR=f"203.0.113.{number}"
+        ).status_code
+        for number in range(3)
+    ]
+    assert statuses == [400, 400, 429]
+
+
+def test_a_forged_x_forwarded_for_does_not_reset_the_registration_throttle(
+    api_client, settings, db
+):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "100/min", "register": "1/hour"}
+    statuses = [
+        api_client.post(
+            "/api/v1/auth/register/",
+            {"email": f"an{number}@example.vn", "password": PASSWORD, "full_name": "An"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
+        ).status_code
+        for number in range(2)
+    ]
+    assert statuses == [201, 429]
+    assert list(User.objects.values_list("email", flat=True)) == ["an0@example.vn"]
+
+
+def test_behind_one_proxy_the_address_it_adds_is_the_client(api_client, settings, db):
+    # The proxy appends the address it saw; whatever the client wrote before it is not trusted.
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "1/min"}
+    login = {"username": "nobody@example.vn", "password": "guess"}
+
+    def status_from(forwarded_for: str) -> int:
+        return api_client.post(
+            "/api/v1/auth/token/", login, HTTP_X_FORWARDED_FOR=forwarded_for
+        ).status_code
+
+    assert status_from("198.51.100.7") == 400
+    assert status_from("10.0.0.1, 198.51.100.7") == 429
+    assert status_from("10.0.0.2, 198.51.100.8") == 400
+
+
+def test_num_proxies_is_read_from_the_environment_and_is_zero_by_default():
+    from django.conf import settings
+
+    assert settings.REST_FRAMEWORK["NUM_PROXIES"] == 0

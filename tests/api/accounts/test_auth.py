@@ -1,5 +1,6 @@
 """Register, tokens (create, revoke, expiry) and `me`."""
 
+import time
 from datetime import timedelta
 
 from django.utils import timezone
@@ -297,3 +298,60 @@ def test_me_works_with_a_session_as_the_browsable_api_uses(client, user):
     response = client.get("/api/v1/auth/me/")
     assert response.status_code == 200
     assert response.json()["id"] == str(user.pk)
+
+
+def _login(password: str, *, email: str = "lan@example.vn", address: str = "127.0.0.1"):
+    return APIClient(REMOTE_ADDR=address).post(
+        "/api/v1/auth/token/", {"username": email, "password": password}
+    )
+
+
+def test_ten_wrong_passwords_for_one_account_lock_its_logins_from_any_address(db, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "1000/min"}
+    make_user(email="lan@example.vn")
+    statuses = [
+        _login("wrong-password", address=f"203.0.113.{number}").status_code for number in range(10)
+    ]
+    # The right password from yet another address: refused before the password is checked.
+    response = _login(PASSWORD, email="LAN@example.vn", address="198.51.100.1")
+    assert statuses == [400] * 10
+    assert response.status_code == 429
+    assert response["Content-Type"] == PROBLEM
+    assert response["Retry-After"] == "900"
+    assert response.json() == {
+        "type": "/problems/throttled",
+        "title": "Too many requests",
+        "status": 429,
+        "detail": "Request was throttled. Expected available in 900 seconds.",
+        "code": "throttled",
+        "instance": "/api/v1/auth/token/",
+    }
+    assert AuthToken.objects.count() == 0
+
+
+def test_the_failed_login_limit_holds_one_account_not_the_others(db, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "1000/min"}
+    settings.LOGIN_FAILURES_MAX = 2
+    make_user(email="lan@example.vn")
+    make_user(email="hoa@example.vn")
+    assert [_login("wrong-password").status_code for _ in range(3)] == [400, 400, 429]
+    assert _login(PASSWORD, email="hoa@example.vn").status_code == 200
+
+
+def test_a_successful_login_clears_the_failed_login_count(db, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "1000/min"}
+    settings.LOGIN_FAILURES_MAX = 2
+    make_user(email="lan@example.vn")
+    statuses = [_login(password).status_code for password in ("wrong", PASSWORD, "wrong")]
+    assert statuses == [400, 200, 400]
+    assert _login(PASSWORD).status_code == 200
+
+
+def test_failed_logins_older_than_the_window_no_longer_count(db, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "1000/min"}
+    settings.LOGIN_FAILURES_MAX = 1
+    settings.LOGIN_FAILURES_WINDOW = timedelta(seconds=1)
+    make_user(email="lan@example.vn")
+    assert [_login("wrong").status_code for _ in range(2)] == [400, 429]
+    time.sleep(1.1)
+    assert _login(PASSWORD).status_code == 200
