@@ -6,7 +6,9 @@ from django.utils import timezone
 class IdempotencyRecord(models.Model):
     """The outcome of an authenticated POST sent with an `Idempotency-Key`, kept for 24 h.
 
-    `status_code` is null while the first request is still running (a repeat then gets 409).
+    `status_code` is null until the first request's outcome is stored: while its request runs
+    (it holds the key's lock, api.base.idempotency.KeyLock) a repeat gets 409; once its worker
+    died, a repeat takes the record over and runs.
     Not a domain record: it has no history and is purged once expired.
     """
 
@@ -17,6 +19,8 @@ class IdempotencyRecord(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     headers = models.JSONField(default=dict)
     body = models.BinaryField(default=b"")
+    # The answer held a secret shown once: `body` is stored without it and is never replayed.
+    secret_withheld = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

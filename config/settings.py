@@ -224,6 +224,8 @@ THROTTLE_RATES = {
 LOGIN_FAILURES_MAX = int(env("LOGIN_FAILURES_MAX", "10"))
 LOGIN_FAILURES_WINDOW = timedelta(minutes=int(env("LOGIN_FAILURES_WINDOW_MINUTES", "15")))
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# SQLite only (one machine): the lock files that tie an Idempotency-Key to its running request.
+IDEMPOTENCY_LOCK_DIR = Path(env("IDEMPOTENCY_LOCK_DIR") or VAR_DIR / "idempotency-locks")
 
 REST_FRAMEWORK = {
     # Token first: a request with no credentials is answered 401 with WWW-Authenticate.

@@ -23,23 +23,30 @@ def _matches(header: str | None, etag: str) -> bool:
 
 
 class IdempotentMixin:
-    """Claims the `Idempotency-Key` after authentication, stores or replays the outcome."""
+    """Claims the `Idempotency-Key` after authentication, stores or replays the outcome.
+
+    A view whose success answer carries a secret shown once (a partner key, a webhook secret)
+    names its fields in `idempotency_secret_fields`: the stored outcome leaves them out and a
+    replay is a 409 `secret_shown_once` instead of the secret again.
+    """
+
+    idempotency_secret_fields: tuple[str, ...] = ()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
-        self._idempotency_record = idempotency.begin(request)
+        self._idempotency_claim = idempotency.begin(request)
 
     def handle_exception(self, exc):
         if isinstance(exc, idempotency.Replay):
-            return idempotency.replay(exc.record)
+            return idempotency.replay(exc.record, instance=self.request.path)
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        record = getattr(self, "_idempotency_record", None)
-        if record is not None:
-            self._idempotency_record = None
-            idempotency.finish(record, response)
+        claim = getattr(self, "_idempotency_claim", None)
+        if claim is not None:
+            self._idempotency_claim = None
+            idempotency.finish(claim, response, secret_fields=self.idempotency_secret_fields)
         return response
 
 
