@@ -120,7 +120,7 @@ def _transition_action(to: str):
         name=f"move_to_{to}",
         description=_("Move to %(state)s") % {"state": ApplicationState(to).label},
         done_message=_("%(count)d applications moved."),
-        call=lambda application, *, actor: services.application_transition(
+        call=lambda application, *, actor: services.application_move(
             application=application, to=to, actor=actor
         ),
     )

@@ -189,6 +189,32 @@ def application_transition(
     )
 
 
+def application_move(
+    *,
+    application: Application,
+    to: str,
+    actor: User | None,
+    note: str = "",
+    expected_from: str | None = None,
+) -> Application:
+    """A manager's move along the table (`/transition/`, the admin's actions).
+
+    Only managers move applications this way, whatever the target (api.md: an applicant
+    calling `/transition/` gets 403): the applicant's own moves are `application_submit`
+    and `application_withdraw`, each with its own endpoint.
+    """
+    if not is_manager(actor):
+        raise NotPermitted(
+            _(
+                "Only a manager moves an application this way; "
+                "the applicant submits or withdraws it."
+            )
+        )
+    return application_transition(
+        application=application, to=to, actor=actor, note=note, expected_from=expected_from
+    )
+
+
 # --- applications -----------------------------------------------------------------------------
 
 

@@ -114,13 +114,14 @@ class ApplicationViewSet(ModelViewSet):
     @extend_schema(request=TransitionSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Move the application along the state table; `allowed` on a 409 lists the targets
-        the caller's role may request."""
+        """A manager moves the application along the state table (anyone else: 403; the
+        applicant submits and withdraws); `allowed` on a 409 lists the targets they may
+        request."""
         application = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        application = services.application_transition(
+        application = services.application_move(
             application=application,
             to=data["to"],
             expected_from=data.get("from"),

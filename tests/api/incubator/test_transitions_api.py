@@ -90,7 +90,11 @@ def test_every_pair_of_states_for_every_role_follows_the_table(manager, reviewer
             for to in STATES:
                 response, events = attempt(client, application, {"to": to})
                 who = TABLE.get((start, to))
-                if who is not None and to != "incubating" and who == role:
+                if role != "manager":  # /transition/ is the managers'; see the test below
+                    assert response.status_code == 403, (start, to, role)
+                    assert response.json()["code"] == "permission_denied"
+                    assert events == before
+                elif who is not None and to != "incubating" and who == role:
                     assert response.status_code == 200, (start, to, role, response.json())
                     assert response.json()["state"] == to
                     assert events == [*before, (start, to, user.pk)]
@@ -106,6 +110,35 @@ def test_every_pair_of_states_for_every_role_follows_the_table(manager, reviewer
                     assert events == before
                 checked += 1
     assert checked == len(STATES) * len(STATES) * 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start", STATES)
+def test_an_applicant_calling_transition_is_403_for_every_target(start):
+    # They submit and withdraw through /submit/ and /withdraw/; /transition/ is the managers'
+    # (api.md), so even the targets their role may reach are refused here, not 200 or 409.
+    application = make_application(state=start)
+    client = client_for(application.applicant)
+    before = list(ApplicationEvent.objects.filter(application=application).values_list("pk"))
+
+    for to in STATES:
+        for body in ({"to": to}, {"to": to, "from": start}):
+            response = client.post(url(application), body)
+
+            assert response.status_code == 403, (start, body)
+            assert response.json() == problem(
+                403,
+                "permission_denied",
+                "Permission denied",
+                "Only a manager moves an application this way; "
+                "the applicant submits or withdraws it.",
+                url(application),
+            )
+    application.refresh_from_db()
+    assert application.state == start
+    assert list(ApplicationEvent.objects.filter(application=application).values_list("pk")) == (
+        before
+    )
 
 
 @pytest.mark.django_db

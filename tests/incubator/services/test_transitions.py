@@ -4,9 +4,14 @@ writes no event. (Every pair and role is walked over HTTP in tests/api/incubator
 import pytest
 
 from core.errors import InvalidTransition, NotPermitted
-from incubator.models import ApplicationEvent
-from incubator.services import application_submit, application_transition, application_withdraw
-from tests.factories import make_application, make_manager
+from incubator.models import ApplicationEvent, ApplicationState
+from incubator.services import (
+    application_move,
+    application_submit,
+    application_transition,
+    application_withdraw,
+)
+from tests.factories import make_application, make_assignment, make_manager, make_reviewer
 
 
 def events(application):
@@ -59,3 +64,18 @@ def test_submit_and_withdraw_are_the_applicants_moves():
         ("draft", "submitted"),
         ("submitted", "withdrawn"),
     ]
+
+
+@pytest.mark.django_db
+def test_only_a_manager_moves_an_application_whatever_the_target():
+    application = make_application()
+    reviewer = make_reviewer()
+    make_assignment(application, reviewer)
+    before = events(application)
+
+    for actor in (application.applicant, reviewer, None):
+        for to in ApplicationState:
+            with pytest.raises(NotPermitted):
+                application_move(application=application, to=to, actor=actor)
+
+    assert events(application) == before
