@@ -1,6 +1,6 @@
 """Reads of the incubator, shaped for the API and the admin, scoped to who asks."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from accounts.models import User, is_manager
 from accounts.search import search_terms
@@ -39,17 +39,54 @@ def application_for_update(pk) -> Application:
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
-    """A manager sees all; a reviewer the ones assigned to them; an applicant their own.
+    """A manager sees all; a reviewer the ones assigned to them, until they declare a conflict
+    of interest; an applicant their own. Anything else is invisible (a 404 in the API, never a
+    403).
 
-    Anything else is invisible (a 404 in the API, never a 403).
+    Each row carries `visible_score`: the score as this caller may see it. Managers see it; a
+    reviewer once their own review is in (before, the others' mean would sway theirs); the
+    applicant never. Null for everyone else.
     """
     applications = Application.objects.select_related("program").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk"))
     )
-    if not is_manager(user):
-        assigned = ReviewAssignment.objects.filter(reviewer=user).values("application")
-        applications = applications.filter(Q(applicant=user) | Q(pk__in=assigned))
+    if is_manager(user):
+        applications = applications.annotate(visible_score=F("score"))
+    else:
+        assigned = ReviewAssignment.objects.filter(
+            reviewer=user, conflict_declared_at__isnull=True
+        ).values("application")
+        reviewed = Review.objects.filter(reviewer=user).values("application")
+        applications = applications.filter(Q(applicant=user) | Q(pk__in=assigned)).annotate(
+            visible_score=Case(
+                When(Q(pk__in=reviewed) & ~Q(applicant=user), then=F("score")),
+                default=None,
+                output_field=Application._meta.get_field("score"),
+            )
+        )
     return applications.order_by("created_at", "pk")
+
+
+def applications_reviewable_by(user: User) -> QuerySet[Application]:
+    """The applications a review may name: the visible ones, and those the caller declared a
+    conflict on, so that a review of one is refused for that reason (403) rather than as an
+    unknown application: they know of their own assignment, so nothing leaks."""
+    conflicted = ReviewAssignment.objects.filter(
+        reviewer=user, conflict_declared_at__isnull=False
+    ).values("application")
+    visible = applications_visible_to(user).values("pk")
+    return Application.objects.filter(Q(pk__in=visible) | Q(pk__in=conflicted))
+
+
+APPLICATION_ORDERINGS = ("submitted_at", "score", "created_at")
+
+
+def application_orderings(user: User) -> list[str]:
+    """The fields `user` may order applications by: ordering by score tells the order of the
+    scores, so it is the managers' alone (the others may not see every score)."""
+    if is_manager(user):
+        return list(APPLICATION_ORDERINGS)
+    return [field for field in APPLICATION_ORDERINGS if field != "score"]
 
 
 def applications_matching(

@@ -30,7 +30,7 @@ from incubator.models import (
     Review,
     ReviewAssignment,
 )
-from incubator.selectors import applications_visible_to
+from incubator.selectors import applications_reviewable_by
 from park.models import Unit
 from tenants.models import Company
 
@@ -103,7 +103,25 @@ class AttachmentSerializer(ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
+class VisibleScoreField(serializers.DecimalField):
+    """The application's score as its caller may see it (the selector's `visible_score`):
+    null on a row read without it, never the stored score."""
+
+    def get_attribute(self, instance):
+        return getattr(instance, "visible_score", None)
+
+
 class ApplicationSerializer(ModelSerializer):
+    score = VisibleScoreField(
+        max_digits=5,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The mean of the reviews' scores: managers see it, a reviewer once their own "
+            "review is in, the applicant never (null to them)."
+        ),
+    )
     program_name = serializers.CharField(source="program.name", read_only=True)
     # Declared: the service normalises the tax code (stdnum.vn.mst) and names what is wrong.
     tax_code = serializers.CharField(
@@ -220,13 +238,14 @@ class AssignmentSerializer(ModelSerializer):
 
 
 class VisibleApplicationField(serializers.PrimaryKeyRelatedField):
-    """Only applications the caller may see: any other id is `does_not_exist` (no leak)."""
+    """Only applications the caller may review or be refused a review of (with the reason):
+    any other id is `does_not_exist` (no leak)."""
 
     def get_queryset(self):
         request = self.context.get("request")
         if request is None or not request.user.is_authenticated:
             return Application.objects.none()
-        return applications_visible_to(request.user)
+        return applications_reviewable_by(request.user)
 
 
 class ReviewSerializer(ModelSerializer):

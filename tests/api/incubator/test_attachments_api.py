@@ -108,3 +108,24 @@ def test_only_the_applicant_attaches(manager_client, program):
     response = upload(manager_client, application, make_pdf())
     assert response.status_code == 403
     assert Attachment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_reviewer_who_declared_a_conflict_no_longer_sees_the_application_or_its_deck(
+    applicant_client, applicant, program, reviewer_user
+):
+    application = make_application(program=program, applicant=applicant)
+    attachment_id = upload(applicant_client, application, make_pdf()).json()["id"]
+    make_assignment(application, reviewer_user)
+    reviewer = client_for(reviewer_user)
+    detail = f"/api/v1/applications/{application.pk}/"
+    paths = [detail, f"{detail}events/", f"{upload_url(application)}{attachment_id}/"]
+    assert [reviewer.get(path).status_code for path in paths] == [200, 200, 200]
+
+    declared = reviewer.post(f"{detail}conflict/", {"reason": "Tôi là cố vấn của nhóm."})
+
+    assert declared.status_code == 204
+    assert [reviewer.get(path).status_code for path in paths] == [404, 404, 404]
+    assert reviewer.get("/api/v1/applications/").json()["results"] == []
+    # The declaration stands: a second one finds nothing to declare on.
+    assert reviewer.post(f"{detail}conflict/", {"reason": "x"}).status_code == 404

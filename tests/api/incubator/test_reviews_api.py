@@ -363,3 +363,79 @@ def test_the_ranking_runs_constant_queries(count, manager_client, django_assert_
     with django_assert_max_num_queries(10):
         response = manager_client.get(f"/api/v1/programs/{program.pk}/ranking/")
     assert len(response.json()) == count
+
+
+# --- who sees an application's score ----------------------------------------------------------
+
+
+def score_seen_by(user, application):
+    """The `score` of the application's detail and of its row in the list, as `user` sees it."""
+    client = client_for(user)
+    detail = client.get(f"/api/v1/applications/{application.pk}/").json()["score"]
+    [row] = client.get("/api/v1/applications/").json()["results"]
+    assert row["score"] == detail
+    return detail
+
+
+@pytest.mark.django_db
+def test_the_score_is_the_managers_and_a_reviewers_only_once_their_own_review_is_in(
+    manager, program
+):
+    application = make_application(program=program, state="interview")
+    first, second = make_reviewer(), make_reviewer()
+    make_assignment(application, second)
+    make_review(application, first, scores=scores_of(program, 8, 3), recommendation="accept")
+
+    assert score_seen_by(manager, application) == 73.33
+    assert score_seen_by(first, application) == 73.33
+    # Not yet reviewed: the others' mean would sway the review (and the applicant never sees it).
+    assert score_seen_by(second, application) is None
+    assert score_seen_by(application.applicant, application) is None
+
+    make_review(application, second, scores=scores_of(program, 10, 5), recommendation="accept")
+
+    assert score_seen_by(second, application) == 86.67
+    assert score_seen_by(manager, application) == 86.67
+    assert score_seen_by(application.applicant, application) is None
+
+
+@pytest.mark.django_db
+def test_the_applicant_sees_no_score_in_the_answers_of_their_own_moves(program):
+    application = make_application(program=program, state="interview")
+    make_review(application, scores=scores_of(program, 8, 3), recommendation="accept")
+    client = client_for(application.applicant)
+
+    response = client.post(f"/api/v1/applications/{application.pk}/withdraw/", {})
+
+    assert response.status_code == 200
+    assert (response.json()["state"], response.json()["score"]) == ("withdrawn", None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ordering", "refused"),
+    [("score", "score"), ("-score", "-score"), ("submitted_at,-score", "-score")],
+)
+def test_only_managers_order_applications_by_score(manager, program, ordering, refused):
+    low, high = (make_application(program=program, state="interview") for _ in range(2))
+    reviewer = make_reviewer()
+    make_review(low, reviewer, scores=scores_of(program, 1, 1), recommendation="reject")
+    make_review(high, reviewer, scores=scores_of(program, 9, 4), recommendation="accept")
+    applications = "/api/v1/applications/"
+
+    by_manager = client_for(manager).get(applications, {"ordering": "-score"})
+    assert [row["id"] for row in by_manager.json()["results"]] == [str(high.pk), str(low.pk)]
+
+    # Ordering by score is the managers', even for a reviewer who has reviewed both.
+    for caller in [reviewer, low.applicant]:
+        response = client_for(caller).get(applications, {"ordering": ordering})
+        assert response.status_code == 400
+        message = f"Cannot order by {refused}; use one of: created_at, submitted_at."
+        assert response.json() == problem(
+            400,
+            "validation_error",
+            "Invalid request",
+            f"ordering: {message}",
+            applications,
+            errors=[{"field": "ordering", "code": "invalid", "message": message}],
+        )
