@@ -3,9 +3,11 @@
 Pull the feed from the stored cursor and apply each change only if its version is newer;
 the new cursor is stored after each page in the same transaction as its rows, so a sync
 killed midway resumes where it stopped. With no cursor (or a 410, or a cursor the partner no
-longer accepts) the snapshot is read under a new generation, then rows of older generations
-are marked deleted (mark and sweep). Notes live in their own table and survive all of this.
-Network errors and 5xx are retried with backoff; the stored cursor is never lost.
+longer accepts) the snapshot is read under a new generation, saved on the partner before any
+row is marked with it, then rows of other generations are marked deleted (mark and sweep); a
+snapshot cut short is done again under the next number. Notes live in their own table and
+survive all of this. Network errors and 5xx are retried with backoff; the stored cursor is
+never lost.
 
 Logos are fetched, checked and stored by chain/mirror_logos.py, before each page's
 transaction; the outcome is applied with the page's rows.
@@ -16,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -178,8 +182,18 @@ def _apply_delete(partner: Partner, remote_id: str, version: int, *, files: Page
     return True
 
 
+def _generation_claim(partner: Partner) -> int:
+    """A generation number no earlier snapshot of `partner` used, saved before any row is
+    marked with it: a snapshot cut short leaves rows marked with a number the next one
+    never reuses, so its sweep takes every row that next snapshot does not mark itself."""
+    with transaction.atomic():  # two snapshots at once get two numbers
+        Partner.objects.filter(pk=partner.pk).update(generation=F("generation") + 1)
+        return Partner.objects.values_list("generation", flat=True).get(pk=partner.pk)
+
+
 def _snapshot(partner: Partner, result: SyncResult, *, sleep, progress) -> None:
-    generation = partner.generation + 1
+    generation = _generation_claim(partner)
+    partner.generation = generation
     result.full = True
     cursor, changes_cursor = None, None
     while True:
@@ -201,7 +215,7 @@ def _snapshot(partner: Partner, result: SyncResult, *, sleep, progress) -> None:
         if not page["has_more"]:
             break
         cursor = page["next_cursor"]
-    with page_transaction() as files:  # the sweep, the new generation and the cursor together
+    with page_transaction() as files:  # the sweep and the cursor together
         swept = PartnerCompany.objects.filter(partner=partner, deleted_at=None).exclude(
             generation=generation
         )
@@ -214,8 +228,8 @@ def _snapshot(partner: Partner, result: SyncResult, *, sleep, progress) -> None:
             if name
         ]
         result.swept += swept.update(deleted_at=timezone.now(), logo="", logo_thumbnail="")
-        Partner.objects.filter(pk=partner.pk).update(generation=generation, cursor=changes_cursor)
-    partner.generation, partner.cursor = generation, changes_cursor
+        Partner.objects.filter(pk=partner.pk).update(cursor=changes_cursor)
+    partner.cursor = changes_cursor
 
 
 def _changes(partner: Partner, result: SyncResult, *, sleep, progress) -> None:

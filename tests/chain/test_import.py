@@ -2,6 +2,7 @@
 
 import json
 import threading
+import urllib.request
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from chain import importer
+from chain import feed, importer
 from chain.models import Partner, PartnerCompany, PartnerCompanyNote
 from chain.services import note_create, partner_key_create, partner_update
 from tenants.directory import directory_compact, visible_companies
@@ -205,3 +206,123 @@ def test_sync_partners_for_one_partner_succeeds_quietly(mirror_of_self, capsys):
     assert capsys.readouterr().out.strip() == (
         "self: ok (full resync), 2 pages, 1 upserted, 0 deleted"
     )
+
+
+class KillablePartner:
+    """A partner park that dies mid-sync: a loopback server in front of the live server
+    (whose directory is our own) that relays requests until it has served `pages_to_live`
+    snapshot pages, then stops listening; later requests reach no one. `restart()` brings
+    it back on the same port."""
+
+    def __init__(self, upstream: str, *, pages_to_live: int):
+        self.upstream, self.pages_to_live = upstream.rstrip("/"), pages_to_live
+        self.snapshot_ids: list[list[str]] = []  # the ids on each snapshot page it served
+        self.port = 0
+        self._start()
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def _start(self):
+        partner = self
+
+        class Relay(BaseHTTPRequestHandler):
+            def do_GET(self):
+                if partner.dead:  # killed: the request is dropped without an answer
+                    self.close_connection = True
+                    return
+                forwarded = urllib.request.Request(  # noqa: S310  http to the live server
+                    partner.upstream + self.path,
+                    headers={"Authorization": self.headers["Authorization"]},
+                )
+                with urllib.request.urlopen(forwarded, timeout=10) as answer:  # noqa: S310  same
+                    status, body = answer.status, answer.read()
+                if "/directory/snapshot/" in self.path:
+                    partner.snapshot_ids.append([r["id"] for r in json.loads(body)["results"]])
+                    if len(partner.snapshot_ids) == partner.pages_to_live:
+                        partner.kill()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.dead = False
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Relay)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def kill(self):
+        """Stop listening, from any thread (a handler's too): what a killed process leaves."""
+        self.dead = True
+        threading.Thread(target=self._stop, daemon=True).start()
+
+    def _stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def restart(self):
+        self.thread.join()  # serve_forever has returned
+        self.pages_to_live = 0
+        self._start()
+
+
+@pytest.fixture
+def relay(live_server, monkeypatch):
+    monkeypatch.setattr(feed, "SNAPSHOT_PAGE_SIZE", 2)  # the live server pages by two
+    relay = KillablePartner(live_server.url, pages_to_live=0)
+    yield relay
+    if not relay.dead:
+        relay.kill()
+
+
+@pytest.fixture
+def partner_behind_relay(mirror_of_self, relay):
+    return partner_update(partner=mirror_of_self, data={"base_url": relay.url}, actor=None)
+
+
+def test_a_full_resync_cut_short_by_a_dead_partner_leaves_no_ghosts_after_the_next(
+    partner_behind_relay, relay
+):
+    companies = {str(c.pk): c for c in (visible_company(short_name=f"C{n}") for n in range(5))}
+    assert importer.partner_sync(partner=partner_behind_relay, sleep=no_sleep).ok
+    assert set(mirrored()) == set(companies)
+    relay.pages_to_live = len(relay.snapshot_ids) + 1  # dies after one page of the next --full
+    cut_short = importer.partner_sync(partner=partner_behind_relay, full=True, sleep=no_sleep)
+    assert (cut_short.ok, cut_short.pages) == (False, 1)
+    # While it is down, the partner hides one company of that first page, deletes the other,
+    # and hides one it had not sent again yet.
+    first_page = relay.snapshot_ids[-1]
+    company_set_directory_visibility(company=companies[first_page[0]], visible=False, actor=None)
+    company_delete(company=companies[first_page[1]], actor=None)
+    later = next(pk for pk in companies if pk not in first_page)
+    company_set_directory_visibility(company=companies[later], visible=False, actor=None)
+    relay.restart()
+    result = importer.partner_sync(partner=partner_behind_relay, full=True, sleep=no_sleep)
+    assert (result.ok, result.full, result.swept) == (True, True, 3)
+    assert mirrored() == directory()
+    assert len(mirrored()) == 2
+
+
+def test_a_full_resync_whose_sync_was_killed_after_a_page_leaves_no_ghosts_after_the_next(
+    mirror_of_self, monkeypatch
+):
+    monkeypatch.setattr(feed, "SNAPSHOT_PAGE_SIZE", 2)
+    first, second, *others = sorted(
+        (visible_company(short_name=f"C{n}") for n in range(4)), key=lambda c: str(c.pk)
+    )  # the snapshot pages by id: first and second are its first page
+    importer.partner_sync(partner=mirror_of_self, sleep=no_sleep)
+
+    def killed_after_the_first_page(result):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        importer.partner_sync(
+            partner=mirror_of_self, full=True, sleep=no_sleep, progress=killed_after_the_first_page
+        )
+    company_set_directory_visibility(company=first, visible=False, actor=None)
+    result = importer.partner_sync(partner=mirror_of_self, full=True, sleep=no_sleep)
+    assert (result.ok, result.swept) == (True, 1)
+    assert set(mirrored()) == {str(c.pk) for c in (second, *others)}
