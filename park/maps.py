@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageDraw, ImageFont
 
+from accounts.models import User, is_manager
 from park.models import EXCLUSIVE_KINDS, Floor, Lease, Unit
 
 UPCOMING_DAYS = 30
@@ -233,8 +234,19 @@ def _draw_legend(draw, *, left: int, top: int) -> None:
         x += 28 + int(draw.textlength(label, font=font)) + 24
 
 
-def floor_map_png(*, floor: Floor, on: date) -> bytes:
-    """A PNG of `floor` on day `on`: units coloured by state, labelled, with a legend."""
+def tenants_named_to(viewer: User | None) -> bool:
+    """Tenant names on maps are the managers': a map fetched by anyone signed in must not name
+    a company that did not consent to the directory (nor any other)."""
+    return is_manager(viewer)
+
+
+def floor_map_png(*, floor: Floor, on: date, viewer: User | None = None) -> bytes:
+    """A PNG of `floor` on day `on`: units coloured by state, labelled, with a legend.
+
+    Units are labelled with their tenants only for a `viewer` who may see them
+    (`tenants_named_to`); without a viewer, nobody is named.
+    """
+    named = tenants_named_to(viewer)
     units = list(
         Unit.objects.filter(floor=floor)
         .only("pk", "code", "kind", "capacity", "is_active", "plan_polygon", "floor_id")
@@ -276,6 +288,8 @@ def floor_map_png(*, floor: Floor, on: date) -> bytes:
     )
     for unit, points in drawable:
         item = states[unit.pk]
+        if not named:
+            item.tenant = ""
         scaled = [(MARGIN + x * scale, plan_top + y * scale) for x, y in points]
         draw.polygon(scaled, fill=STATE_COLOURS[item.state], outline=OUTLINE, width=2)
         _draw_label(draw, item, scaled)

@@ -3,11 +3,20 @@ from datetime import date, timedelta
 
 import pytest
 from PIL import Image
+from rest_framework.test import APIClient
 
 from park import maps
 from park.maps import floor_map_png, map_font, unit_states
 from park.services import lease_cancel
-from tests.factories import make_company, make_floor, make_lease, make_pool, make_unit
+from tenants.services import company_update
+from tests.factories import (
+    make_company,
+    make_floor,
+    make_lease,
+    make_pool,
+    make_representative,
+    make_unit,
+)
 
 DAY = date(2027, 6, 15)
 
@@ -23,6 +32,11 @@ def pixel_inside(image, polygon, floor):
     return image.getpixel(
         (round(maps.MARGIN + x * scale) + 6, round(maps.MARGIN + maps.TITLE_HEIGHT + y * scale) + 6)
     )
+
+
+@pytest.fixture
+def representative(db):
+    return make_representative()
 
 
 @pytest.fixture
@@ -137,6 +151,32 @@ def test_the_map_endpoint_answers_a_png_to_any_signed_in_user(floor, user_client
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content == floor_map_png(floor=floor, on=DAY)
+
+
+def test_tenant_names_are_drawn_on_the_maps_of_managers_only(floor, manager, user, representative):
+    # Names are the managers': a company that did not consent to the directory is not named
+    # to every signed-in user (an applicant, a reviewer, another tenant).
+    unit = make_unit(floor=floor, plan_polygon=square(0, 0, size=400))
+    company = make_company(legal_name="Công ty Cổ phần Đồng Tháp", short_name="Đồng Tháp")
+    make_lease(unit=unit, company=company, start_date=date(2027, 1, 1))
+    path = f"/api/v1/floors/{floor.pk}/map.png"
+
+    def maps():
+        seen = {}
+        for who, caller in [("manager", manager), ("user", user), ("tenant", representative)]:
+            client = APIClient()
+            client.force_authenticate(caller)
+            seen[who] = client.get(path, {"on": "2027-06-15"}).content
+        return seen
+
+    before = maps()
+    company_update(company=company, data={"short_name": "Sen Vàng"}, actor=None)
+    after = maps()
+
+    assert before["manager"] != after["manager"]  # the manager's map names the tenant
+    assert before["user"] == after["user"] == before["tenant"] == after["tenant"]
+    assert after["user"] == floor_map_png(floor=floor, on=DAY)  # no viewer: no names
+    assert after["manager"] == floor_map_png(floor=floor, on=DAY, viewer=manager)
 
 
 def test_the_map_endpoint_defaults_to_today(floor, manager_client):

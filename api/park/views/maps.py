@@ -26,7 +26,8 @@ class PNGRenderer(BaseRenderer):
 
 
 class FloorMapView(APIView):
-    """Any signed-in user may see a floor's map (they may read floors and units)."""
+    """Any signed-in user may see a floor's map (they may read floors and units); only
+    managers see the tenants' names on it."""
 
     renderer_classes = [PNGRenderer]
 
@@ -36,7 +37,8 @@ class FloorMapView(APIView):
         description=(
             "The floor's units, drawn from their plan polygons, coloured by their state on "
             "`on` (free, partly leased, leased, upcoming: a lease starts within 30 days, "
-            "inactive) and labelled with the unit code and the tenant's short name."
+            "inactive) and labelled with the unit code, and for managers with the tenant's "
+            "short name (others get the map without names)."
         ),
         parameters=[
             OpenApiParameter("on", OpenApiTypes.DATE, description="YYYY-MM-DD; default today")
@@ -51,7 +53,8 @@ class FloorMapView(APIView):
         )
         query.is_valid(raise_exception=True)
         on = query.validated_data.get("on") or timezone.localdate()
-        response = HttpResponse(floor_map_png(floor=floor, on=on), content_type="image/png")
+        png = floor_map_png(floor=floor, on=on, viewer=request.user)
+        response = HttpResponse(png, content_type="image/png")
         # The picture changes with every lease: let nobody keep a stale copy.
         response["Cache-Control"] = "private, no-cache"
         return response
