@@ -77,6 +77,27 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        # Superuser status is granted by a superuser only: a manager holds every permission
+        # of the admin (User.has_perm), so without this a manager could make anyone, themselves
+        # included, a superuser. `is_staff` is read-only to all: the manager role sets it.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        # Nor may a manager change a superuser's account: setting its password or email
+        # would be the same escalation.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change and "roles" in form.cleaned_data:

@@ -40,3 +40,56 @@ def test_a_manager_cannot_remove_their_own_manager_role_in_the_admin(client, man
     assert response.status_code == 200
     assert "cannot remove your own manager role" in response.content.decode()
     assert (manager.is_staff, manager.is_manager()) == (True, True)
+
+
+def test_a_manager_who_is_not_a_superuser_cannot_grant_superuser_in_the_admin(client, manager):
+    colleague = make_user(email="colleague@example.vn")
+    client.force_login(manager)
+
+    page = client.get(f"/admin/accounts/user/{manager.pk}/change/").content.decode()
+    responses = [
+        client.post(
+            f"/admin/accounts/user/{user.pk}/change/",
+            {**_change_form(user), "is_superuser": "on", "is_staff": "on"},
+        )
+        for user in (manager, colleague)
+    ]
+
+    assert 'name="is_superuser"' not in page  # shown read-only
+    assert [response.status_code for response in responses] == [302, 302]
+    assert list(User.objects.filter(is_superuser=True)) == []
+    assert User.objects.get(pk=colleague.pk).is_staff is False
+
+
+def test_a_superuser_grants_superuser_in_the_admin(client):
+    superuser = User.objects.create_superuser("root@example.vn", "softpark-root-1")
+    colleague = make_user(email="colleague@example.vn")
+    client.force_login(superuser)
+
+    response = client.post(
+        f"/admin/accounts/user/{colleague.pk}/change/",
+        {**_change_form(colleague), "is_superuser": "on"},
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=colleague.pk).is_superuser is True
+
+
+def test_a_manager_cannot_change_or_delete_a_superusers_account_in_the_admin(client, manager):
+    # Setting a superuser's password would be a way to become one.
+    superuser = User.objects.create_superuser("root@example.vn", "softpark-root-1")
+    client.force_login(manager)
+    base = f"/admin/accounts/user/{superuser.pk}"
+
+    changed = client.post(f"{base}/change/", {**_change_form(superuser), "full_name": "X"})
+    password = client.post(
+        f"{base}/password/", {"password1": "taken-over-1234", "password2": "taken-over-1234"}
+    )
+
+    deleted = client.post(f"{base}/delete/", {"post": "yes"})
+
+    assert (changed.status_code, password.status_code, deleted.status_code) == (403, 403, 403)
+    superuser = User.objects.get(pk=superuser.pk)
+    assert superuser.full_name == ""
+    assert superuser.check_password("softpark-root-1")
+    assert client.get(f"{base}/change/").status_code == 200  # still visible, read-only
