@@ -113,6 +113,11 @@ PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
         _("Cursor expired"),
         _("The cursor is older than the retained history: start again from the snapshot."),
     ),
+    "length_required": (
+        411,
+        _("Length required"),
+        _("Send the body with a Content-Length header: chunked request bodies are not read."),
+    ),
     "precondition_failed": (
         412,
         _("Precondition failed"),
