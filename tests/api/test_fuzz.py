@@ -5,6 +5,7 @@ without touching this file. Each operation gets a bounded number of generated re
 and invalid ones, sent as a manager; the generation is derandomized, so CI sends the same
 requests on every run. Ids that collections answer with (`/users/` -> user ids) are fed to the
 operations below them (`/users/{id}/`), so details and updates are reached, not only 404s.
+Every operation that reads JSON is then sent bodies nested far deeper than any real one.
 """
 
 import re
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
 from knox.models import AuthToken
+from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.errors import FailureGroup
@@ -39,6 +41,12 @@ CHECKS = [
 ]
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PATH_PARAMETER = re.compile(r"\{(\w+)\}")
+# Sent as raw bytes: json.dumps itself gives up on 5,000 levels.
+DEEPLY_NESTED_BODIES = {
+    "5,000 nested arrays": "[" * 5000 + "]" * 5000,
+    "5,000 nested objects": '{"a": ' * 5000 + "1" + "}" * 5000,
+    "65 nested objects": '{"a": ' * 64 + "{}" + "}" * 64,
+}
 
 
 @pytest.fixture
@@ -123,6 +131,30 @@ def fuzz_operation(operation, mode, *, manager, path_parameters, statuses, ids_b
     run()
 
 
+def send_deeply_nested_bodies(operation, *, manager, path_parameters, outcomes) -> None:
+    """Each of DEEPLY_NESTED_BODIES to an operation that reads JSON; `outcomes` collects
+    (label, body name, status, problem code, the first error's code)."""
+    content = operation.definition.raw.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return
+    path = operation.path
+    for name in PATH_PARAMETER.findall(path):  # an id seen earlier, else one that is not
+        value = (path_parameters or {}).get(name, "00000000-0000-0000-0000-000000000000")
+        path = path.replace(f"{{{name}}}", value)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(manager)[1]}")
+    for name, body in DEEPLY_NESTED_BODIES.items():
+        with transaction.atomic():
+            response = client.generic(
+                operation.method.upper(), path, body, content_type="application/json"
+            )
+        problem = response.json() if response["Content-Type"] == PROBLEM_CONTENT_TYPE else {}
+        first_error = (problem.get("errors") or [{}])[0].get("code")
+        outcomes.append(
+            (operation.label, name, response.status_code, problem.get("code"), first_error)
+        )
+
+
 def test_every_operation_of_the_schema_answers_fuzzed_requests_without_a_server_error(
     in_process_app, unthrottled, fast_password_hashing
 ):
@@ -154,7 +186,28 @@ def test_every_operation_of_the_schema_answers_fuzzed_requests_without_a_server_
             except (Exception, FailureGroup) as error:  # report every operation's failure
                 failures.append(f"{operation.label} ({mode.value}): {error}")
 
+    nested_outcomes: list[tuple] = []
+    for operation in operations:
+        send_deeply_nested_bodies(
+            operation,
+            manager=manager,
+            path_parameters=known_path_parameters(operation.path, ids_by_path),
+            outcomes=nested_outcomes,
+        )
+
     assert failures == [], "\n\n".join(failures)
+    # A deeply nested body is refused as unreadable (400 parse_error), or the request is
+    # refused before its body is read (a 404 for an unknown id, a webhook's bad signature).
+    assert [o for o in nested_outcomes if o[2] >= 500 or o[3] is None] == []
+    assert [o for o in nested_outcomes if o[2] == 400 and o[4] != "parse_error"] == []
+    parse_errors = {label for (label, _name, status, *_codes) in nested_outcomes if status == 400}
+    assert {
+        "POST /api/v1/auth/register/",
+        "POST /api/v1/auth/token/",
+        "PATCH /api/v1/auth/me/",
+        "POST /api/v1/users/",
+        "PATCH /api/v1/users/{id}/",
+    } <= parse_errors
     # The run reached the application as a manager, details included, not only error paths.
     answered_2xx = {label for (label, status) in statuses if 200 <= status < 300}
     assert {

@@ -3,6 +3,7 @@
 import time
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -355,3 +356,39 @@ def test_failed_logins_older_than_the_window_no_longer_count(db, settings):
     assert [_login("wrong").status_code for _ in range(2)] == [400, 429]
     time.sleep(1.1)
     assert _login(PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/auth/token/"),
+        ("post", "/api/v1/auth/register/"),
+        ("patch", "/api/v1/auth/me/"),
+    ],
+)
+@pytest.mark.parametrize("opening", ['{"full_name":', "["])
+def test_a_json_body_nested_thousands_deep_is_a_400_parse_error(
+    user_client, user, method, path, opening
+):
+    closing = "}" if opening.startswith("{") else "]"
+    body = opening * 5000 + "1" + closing * 5000
+    response = getattr(user_client, method)(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert response.json() == {
+        "type": "/problems/validation-error",
+        "title": "Invalid request",
+        "status": 400,
+        "detail": "JSON parse error - nested deeper than 64 levels.",
+        "code": "validation_error",
+        "instance": path,
+        "errors": [
+            {
+                "field": "non_field_errors",
+                "code": "parse_error",
+                "message": "JSON parse error - nested deeper than 64 levels.",
+            }
+        ],
+    }
+    assert User.objects.values_list("full_name", "version").get(pk=user.pk) == (user.full_name, 1)
+    assert (User.objects.count(), AuthToken.objects.count()) == (1, 0)
