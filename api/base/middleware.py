@@ -9,6 +9,10 @@ class RequestSizeLimitMiddleware:
 
     JSON is limited to 1 MB (the parser also checks the real size); multipart uploads to the
     largest file we accept plus its form. Everything else is left to Django's own limits.
+
+    A body sent with Transfer-Encoding (chunked) is refused with 411: WSGI hands it over
+    without a Content-Length, and Django then reads it as empty, so a valid lease would be
+    answered "field required" (or a PATCH would change nothing and say 200).
     """
 
     def __init__(self, get_response):
@@ -16,6 +20,13 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         if request.path.startswith("/api/"):
+            if request.META.get("HTTP_TRANSFER_ENCODING"):
+                return problem(
+                    411,
+                    "length_required",
+                    _("Send the body with a Content-Length: chunked request bodies are not read."),
+                    instance=request.path,
+                )
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:

@@ -1,6 +1,8 @@
 """Limits: JSON bodies of at most 1 MB (413), per-role throttles (429), page size <= 200."""
 
+import http.client
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -9,7 +11,7 @@ from django.test.client import FakePayload
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from tests.factories import PASSWORD, make_user, make_users
+from tests.factories import PASSWORD, make_token, make_user, make_users
 
 PROBLEM = "application/problem+json"
 ONE_MB = 1024 * 1024
@@ -228,3 +230,65 @@ def test_num_proxies_is_read_from_the_environment_and_is_zero_by_default():
     from django.conf import settings
 
     assert settings.REST_FRAMEWORK["NUM_PROXIES"] == 0
+
+
+def _nested(depth: int) -> str:
+    return '{"a": ' * (depth - 1) + "{}" + "}" * (depth - 1)
+
+
+def test_json_nested_64_levels_deep_is_read_and_65_is_a_parse_error(user_client):
+    # 65 levels parse in Python, but anything that walks them later (a serializer, the
+    # idempotency fingerprint) recurses again on top of the request's own stack.
+    assert json.loads(_nested(64)) is not None
+    read = user_client.patch("/api/v1/auth/me/", _nested(64), content_type="application/json")
+    refused = user_client.patch("/api/v1/auth/me/", _nested(65), content_type="application/json")
+    assert read.json()["errors"] == [{"field": "a", "code": "unknown", "message": "Unknown field."}]
+    assert refused.json()["errors"] == [
+        {
+            "field": "non_field_errors",
+            "code": "parse_error",
+            "message": "JSON parse error - nested deeper than 64 levels.",
+        }
+    ]
+
+
+def _send_chunked(live_server, method: str, path: str, chunks: list[bytes], headers: dict):
+    """A real chunked request: WSGI gives the app no Content-Length for it."""
+    address = urlsplit(live_server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request(
+            method,
+            path,
+            body=iter(chunks),
+            headers={"Content-Type": "application/json", **headers},
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type"), json.loads(response.read())
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunked_request_body_is_refused_with_411_not_read_as_empty(live_server):
+    user = make_user(full_name="Lan")
+    token = make_token(user)
+    body = json.dumps({"full_name": "Trần Thị Lan"}).encode()
+    status, content_type, problem = _send_chunked(
+        live_server,
+        "PATCH",
+        "/api/v1/auth/me/",
+        [body[:10], body[10:]],
+        {"Authorization": f"Token {token}"},
+    )
+    assert (status, content_type) == (411, PROBLEM)
+    assert problem == {
+        "type": "/problems/length-required",
+        "title": "Length required",
+        "status": 411,
+        "detail": "Send the body with a Content-Length: chunked request bodies are not read.",
+        "code": "length_required",
+        "instance": "/api/v1/auth/me/",
+    }
+    assert User.objects.values_list("full_name", "version").get(pk=user.pk) == ("Lan", 1)
