@@ -131,7 +131,9 @@ class FloorAdmin(ServiceAdmin):
             raise PermissionDenied
         floor = get_object_or_404(Floor.objects.select_related("building"), pk=object_id)
         on = parse_day(request.GET.get("on")) or today()
-        return HttpResponse(floor_map_png(floor=floor, on=on), content_type="image/png")
+        return HttpResponse(
+            floor_map_png(floor=floor, on=on, viewer=request.user), content_type="image/png"
+        )
 
     def create_record(self, data, *, actor):
         fields = _fields(data, FLOOR_WRITABLE)

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
+from park.maps import floor_map_png
 from park.models import Lease, Unit
 from tests.factories import (
     make_company,
@@ -502,6 +503,18 @@ def test_the_floor_page_shows_its_map(admin_client):
     assert image.status_code == 200
     assert image["Content-Type"] == "image/png"
     assert image.content.startswith(b"\x89PNG")
+
+
+def test_the_admin_floor_map_names_the_tenants_to_the_manager(admin_client, manager):
+    floor = make_floor()
+    unit = make_unit(floor=floor, plan_polygon=[[0, 0], [400, 0], [400, 400], [0, 400]])
+    make_lease(unit=unit, start_date=date(2027, 1, 1))
+
+    image = admin_client.get(f"/admin/park/floor/{floor.pk}/map.png", {"on": "2027-06-15"})
+
+    on = date(2027, 6, 15)
+    assert image.content == floor_map_png(floor=floor, on=on, viewer=manager)
+    assert image.content != floor_map_png(floor=floor, on=on)  # the same map without names
 
 
 def test_the_map_and_dashboard_need_a_staff_login(client, user):
