@@ -43,11 +43,12 @@ bench: install-dev
 schema: install
 	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
-## make serve: production-style (gunicorn, 2 workers); set SECRET_KEY, DATABASE_URL, ...
+## make serve: production-style (gunicorn, config/gunicorn.py: 2 workers of 128 threads); set
+## SECRET_KEY, DATABASE_URL, ...
 serve: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input -v 0
-	$(VENV)/bin/gunicorn config.wsgi:application --workers 2 --bind $${BIND:-127.0.0.1:8000} --access-logfile -
+	$(VENV)/bin/gunicorn config.wsgi:application --config config/gunicorn.py --bind $${BIND:-127.0.0.1:8000}
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 static
