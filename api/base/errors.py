@@ -320,6 +320,5 @@ def storage_problem(request, exc: OSError):
         "storage_unavailable",
         _("The file storage cannot be written; the operator has been told. Retry later."),
         instance=path,
-        title=_("Storage unavailable"),
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )

@@ -217,7 +217,6 @@ def replay(record: IdempotencyRecord, *, instance: str) -> HttpResponse:
                 "then make a new one."
             ),
             instance=instance,
-            title=_("Secret shown once"),
             headers={"Idempotent-Replayed": "true"},
             first_status=record.status_code,
             first_response=json.loads(bytes(record.body)),

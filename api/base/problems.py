@@ -108,6 +108,16 @@ PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
         _("Request in progress"),
         _("A request with this Idempotency-Key is still being processed; retry later."),
     ),
+    "secret_shown_once": (
+        409,
+        _("Secret shown once"),
+        _(
+            "The first request with this Idempotency-Key succeeded and its answer held a secret "
+            "(a partner key or a webhook secret), which is shown only once and never kept for "
+            "replay; `first_response` names what it made. Revoke it if the secret was lost, then "
+            "make a new one."
+        ),
+    ),
     "cursor_expired": (
         410,
         _("Cursor expired"),
@@ -147,6 +157,14 @@ PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
         503,
         _("Service unavailable"),
         _("A service the park depends on (the database) does not answer."),
+    ),
+    "storage_unavailable": (
+        503,
+        _("Storage unavailable"),
+        _(
+            "The file storage (the media folders) cannot be written; retry later. The "
+            "operator has been told."
+        ),
     ),
 }
 

@@ -301,8 +301,8 @@ def test_creating_another_user_with_a_used_idempotency_key_is_422(manager_client
 
 
 def test_creating_a_user_while_the_same_key_is_in_flight_is_409(manager_client, manager):
-    _in_flight(manager, "hoa-1", "/api/v1/users/", NEW_USER)
-    response = manager_client.post("/api/v1/users/", NEW_USER, HTTP_IDEMPOTENCY_KEY="hoa-1")
+    with _in_flight(manager, "hoa-1", "/api/v1/users/", NEW_USER):
+        response = manager_client.post("/api/v1/users/", NEW_USER, HTTP_IDEMPOTENCY_KEY="hoa-1")
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_conflict"
     assert not User.objects.filter(email="hoa@example.vn").exists()
