@@ -139,7 +139,12 @@ class Answer:
     headers: dict[str, str]
 
     def json(self):
-        return json.loads(self.body)
+        """The body as JSON; ValueError for anything else, a body nested so deep that the
+        parser runs out of stack included (a hostile or broken partner must not crash a sync)."""
+        try:
+            return json.loads(self.body)
+        except RecursionError:
+            raise ValueError("the JSON answer is nested too deep") from None
 
 
 def request(

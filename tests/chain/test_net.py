@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from chain.exceptions import UnsafeUrl
-from chain.net import NetworkError, check_url, is_public_address, request
+from chain.net import Answer, NetworkError, check_url, is_public_address, request
 
 
 @pytest.fixture
@@ -146,3 +146,10 @@ def test_the_request_goes_to_the_resolved_address_with_the_urls_host(settings):
         server.server_close()
     assert answer.status == 204
     assert seen == [("127.0.0.1", f"localhost:{server.server_port}", "/ping?x=1")]
+
+
+def test_an_answer_nested_too_deep_to_parse_is_not_json_rather_than_a_crash():
+    answer = Answer(status=200, body=b"[" * 100_000 + b"]" * 100_000, headers={})
+
+    with pytest.raises(ValueError, match="nested too deep"):
+        answer.json()
