@@ -34,6 +34,8 @@ def _issue_token(user) -> str:
 
 
 class RegisterView(IdempotentMixin, APIView):
+    """Create an account (a founder, say) and receive its API token."""
+
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [RoleRateThrottle, RegisterRateThrottle]
@@ -50,6 +52,9 @@ class RegisterView(IdempotentMixin, APIView):
 
 
 class TokenView(IdempotentMixin, APIView):
+    """Sign in with the email and password for an API token (POST); revoke the token in use
+    (DELETE)."""
+
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 

@@ -35,11 +35,13 @@ _COMMON = {
     "405": "Method not allowed.",
     "406": "Not acceptable.",
     "409": "Conflict with the current state.",
+    "411": "Length required: send a Content-Length, not a chunked body.",
     "412": "If-Match does not match the current ETag.",
     "413": "Payload too large.",
     "415": "Unsupported media type.",
     "422": "Idempotency-Key reused for a different request.",
     "429": "Too many requests.",
+    "503": "Service unavailable: the database or file storage does not answer; see Retry-After.",
 }
 
 

@@ -7,13 +7,14 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
+# Comments, not docstrings, on these mixins: the schema would show a mixin's docstring as the
+# description of every serializer that has none of its own.
+
 
 class StrictFieldsMixin:
-    """Reject unknown and read-only fields in a write with 400 naming them.
-
-    A silently ignored field is a bug report waiting to happen (the client thinks it set
-    `status`; it did not), and a silently applied one is mass assignment.
-    """
+    # Reject unknown and read-only fields in a write with 400 naming them. A silently ignored
+    # field is a bug report waiting to happen (the client thinks it set `status`; it did not),
+    # and a silently applied one is mass assignment.
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -32,12 +33,10 @@ class StrictFieldsMixin:
 
 
 class FastRepresentationMixin:
-    """DRF's `to_representation`, with the readable fields worked out once per serializer.
-
-    DRF walks `self.fields` and re-checks `write_only` for every row; with `many=True` one
-    child serializer renders the whole page, so caching that list saves a fifth of a list
-    endpoint's time (bench S1) without changing a byte of the output.
-    """
+    # DRF's `to_representation`, with the readable fields worked out once per serializer. DRF
+    # walks `self.fields` and re-checks `write_only` for every row; with `many=True` one child
+    # serializer renders the whole page, so caching that list saves a fifth of a list
+    # endpoint's time (bench S1) without changing a byte of the output.
 
     def to_representation(self, instance):
         readable = self.__dict__.get("_readable_cache")

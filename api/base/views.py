@@ -23,12 +23,12 @@ def _matches(header: str | None, etag: str) -> bool:
 
 
 class IdempotentMixin:
-    """Claims the `Idempotency-Key` after authentication, stores or replays the outcome.
-
-    A view whose success answer carries a secret shown once (a partner key, a webhook secret)
-    names its fields in `idempotency_secret_fields`: the stored outcome leaves them out and a
-    replay is a 409 `secret_shown_once` instead of the secret again.
-    """
+    # Claims the `Idempotency-Key` after authentication, stores or replays the outcome. (A
+    # comment, not a docstring: the schema would show it as the description of every view
+    # that has none of its own.) A view whose success answer carries a secret shown once (a
+    # partner key, a webhook secret) names its fields in `idempotency_secret_fields`: the
+    # stored outcome leaves them out and a replay is a 409 `secret_shown_once` instead of the
+    # secret again.
 
     idempotency_secret_fields: tuple[str, ...] = ()
 

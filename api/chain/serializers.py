@@ -111,7 +111,7 @@ class ChainParkSerializer(Serializer):
 
 
 class ChainCompanySerializer(Serializer):
-    """One row of our directory or a partner's mirror (design/api.md)."""
+    """One row of our directory or a partner's mirror."""
 
     id = serializers.UUIDField(source="row_id")
     source = serializers.CharField(source="row_source", help_text=_('"home" or a partner slug.'))

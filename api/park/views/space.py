@@ -28,7 +28,8 @@ class SpaceAccess(BasePermission):
 
 
 class SpaceViewSet(ModelViewSet):
-    """CRUD through the park services: `create_record`, `update_record`, `delete_record`."""
+    # CRUD through the park services: `create_record`, `update_record`, `delete_record`. (A
+    # comment: the schema would show a docstring here as every subclass's description.)
 
     permission_classes = [SpaceAccess]
     lookup_value_regex = UUID_PATTERN
@@ -84,6 +85,8 @@ class ParkViewSet(SpaceViewSet):
 
 
 class BuildingViewSet(SpaceViewSet):
+    """Buildings of a park (managers write, anyone signed in reads); `?park=` filters."""
+
     serializer_class = BuildingSerializer
     update_serializer_class = BuildingUpdateSerializer
     filterset_class = BuildingFilter
@@ -104,6 +107,9 @@ class BuildingViewSet(SpaceViewSet):
 
 
 class FloorViewSet(SpaceViewSet):
+    """Floors of a building with their plan size (managers write, anyone signed in reads);
+    `?building=` filters. `/floors/{id}/map.png` draws one."""
+
     serializer_class = FloorSerializer
     update_serializer_class = FloorUpdateSerializer
     filterset_class = FloorFilter
