@@ -6,10 +6,12 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.exceptions import EmailTaken, OwnManagerRole, UnknownRole
 from accounts.models import MANAGERS_GROUP, USER_WRITABLE, User, normalize_email
 from accounts.roles import GRANTABLE_ROLES, Role
+from core.errors import NotPermitted
 from core.models import save_changed
 from core.services import model_update, writable_data
 
@@ -77,11 +79,19 @@ def _grantable(roles: Iterable[str]) -> set[str]:
     return roles
 
 
+def _refuse_unless_may_change(user: User, *, actor: User | None) -> None:
+    """A superuser's account is changed by itself or another superuser only: a manager who
+    could deactivate or demote it could take the installation over (the admin says the same)."""
+    if user.is_superuser and actor is not None and actor.pk != user.pk and not actor.is_superuser:
+        raise NotPermitted(_("Only a superuser changes a superuser's account."))
+
+
 def user_set_roles(*, user: User, roles: Iterable[str], actor: User) -> User:
     """Grant or remove `manager` and `reviewer`; `manager` also opens the admin (is_staff)."""
     roles = _grantable(roles)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        _refuse_unless_may_change(user, actor=actor)
         if user.pk == actor.pk and Role.MANAGER not in roles and not user.is_superuser:
             raise OwnManagerRole(
                 "You cannot remove your own manager role; ask another manager.", field="roles"
@@ -100,6 +110,7 @@ def user_update(*, user: User, data: Mapping[str, Any], actor: User) -> User:
     data = writable_data(USER_WRITABLE, data)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        _refuse_unless_may_change(user, actor=actor)
         if "email" in data:
             data["email"] = normalize_email(data["email"])
             _ensure_email_free(data["email"], exclude=user)

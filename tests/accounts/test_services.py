@@ -67,9 +67,9 @@ def test_removing_manager_clears_is_staff(db):
 
 
 def test_a_superuser_keeps_is_staff_without_the_manager_group(db):
-    actor = make_manager()
-    root = make_user()
-    User.objects.filter(pk=root.pk).update(is_superuser=True)
+    actor, root = make_user(), make_user()
+    User.objects.filter(pk__in=[actor.pk, root.pk]).update(is_superuser=True)
+    actor = User.objects.get(pk=actor.pk)  # only a superuser changes a superuser's roles
     user_set_roles(user=User.objects.get(pk=root.pk), roles=["reviewer"], actor=actor)
     assert User.objects.get(pk=root.pk).is_staff is True
 

@@ -333,3 +333,42 @@ def test_the_user_search_ignores_accents_and_case(manager_client):
     assert [row["id"] for row in plain] == [str(lan.pk)]
     assert [row["id"] for row in accented] == [str(lan.pk)]
     assert [row["email"] for row in d_stroke] == ["dung@example.vn"]
+
+
+def _superuser() -> User:
+    superuser = make_user(roles=["manager"])
+    User.objects.filter(pk=superuser.pk).update(is_superuser=True, is_staff=True)
+    superuser.refresh_from_db()
+    return superuser
+
+
+@pytest.mark.parametrize(
+    "change", [{"is_active": False}, {"full_name": "Ai đó"}, {"roles": []}], ids=str
+)
+def test_a_manager_who_is_not_a_superuser_may_not_change_a_superusers_account(
+    manager_client, change
+):
+    # The admin refuses the same (its superuser grants are the superusers'): deactivating or
+    # demoting the account that owns the installation is not a manager's to do.
+    superuser = _superuser()
+
+    response = manager_client.patch(f"/api/v1/users/{superuser.pk}/", change, format="json")
+
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    after = User.objects.get(pk=superuser.pk)
+    assert (after.is_active, after.full_name, after.version, after.is_manager()) == (
+        True,
+        superuser.full_name,
+        superuser.version,
+        True,
+    )
+
+
+def test_a_superuser_changes_another_superusers_account(api_client):
+    superuser, other = _superuser(), _superuser()
+    api_client.force_authenticate(superuser)
+
+    response = api_client.patch(f"/api/v1/users/{other.pk}/", {"is_active": False}, format="json")
+
+    assert response.status_code == 200
+    assert User.objects.get(pk=other.pk).is_active is False
