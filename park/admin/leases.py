@@ -5,13 +5,19 @@ cancel through their services. Leases are never deleted."""
 from datetime import date
 
 from django import forms
-from django.contrib import admin
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceAdmin, ServiceForm, service_action
+from core.errors import DomainError
 from park import services
 from park.admin._shared import today
 from park.admin.dashboard import ENDING_WITHIN_DAYS
@@ -113,6 +119,66 @@ def _lease_action(**options):
     return service_action(label=lease_label, prepare=_with_unit_and_company, **options)
 
 
+class LeaseEndDateForm(forms.Form):
+    """The day a dated action (terminate on, renew to) moves a lease's end to."""
+
+    end_date = forms.DateField(
+        label=_("new end date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+# The dated verbs: (service call, page title, done message). The services hold every rule
+# (not before the start, not after the current end, room for the extension).
+DATED_VERBS = {
+    "terminate": (
+        lambda lease, day, actor: services.lease_terminate(lease=lease, end_date=day, actor=actor),
+        _("Terminate on a date"),
+        _("%(count)d lease(s) terminated."),
+    ),
+    "renew": (
+        lambda lease, day, actor: services.lease_renew(lease=lease, end_date=day, actor=actor),
+        _("Renew to a date"),
+        _("%(count)d lease(s) renewed."),
+    ),
+}
+
+
+def _dated_action(verb: str, *, name: str, description):
+    """A list action that first asks for a date (an intermediate page, like Django's delete
+    confirmation), then runs the verb's service on each selected lease."""
+    call, title, done_message = DATED_VERBS[verb]
+
+    def run(modeladmin, request, queryset):
+        form = LeaseEndDateForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            day = form.cleaned_data["end_date"]
+            action = _lease_action(
+                name=name,
+                description=description,
+                done_message=done_message,
+                call=lambda lease, *, actor: call(lease, day, actor),
+            )
+            action(modeladmin, request, queryset)
+            return None  # back to the list, with the messages
+        leases = _with_unit_and_company(queryset).order_by("pk")
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "leases": [(lease, lease_label(lease)) for lease in leases],
+            "action_name": name,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/park/lease_dated_action.html", context)
+
+    run.__name__ = name
+    run.short_description = description
+    return run
+
+
 @admin.register(Lease)
 class LeaseAdmin(ServiceAdmin):
     list_display = [
@@ -149,6 +215,10 @@ class LeaseAdmin(ServiceAdmin):
             done_message=_("%(count)d lease(s) renewed."),
             call=_renew_one_year,
         ),
+        _dated_action(
+            "terminate", name="lease_terminated_on", description=_("Terminate on a date…")
+        ),
+        _dated_action("renew", name="lease_renewed_to", description=_("Renew to a date…")),
         _lease_action(
             name="lease_cancelled",
             description=_("Cancel (before the start)"),
@@ -186,6 +256,53 @@ class LeaseAdmin(ServiceAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # leases are cancelled or terminated, never deleted
+
+    def get_urls(self):
+        def verb_url(verb):
+            return path(
+                f"<uuid:object_id>/{verb}/",
+                self.admin_site.admin_view(self.verb_view),
+                {"verb": verb},
+                name=f"park_lease_{verb}",
+            )
+
+        return [*(verb_url(verb) for verb in (*DATED_VERBS, "cancel")), *super().get_urls()]
+
+    def verb_view(self, request, object_id, verb):
+        """One lease's terminate / renew page (a date) or cancel page (a confirmation); a
+        refusal of the service is a form error on the page."""
+        lease = get_object_or_404(Lease.objects.select_related("unit", "company"), pk=object_id)
+        if not self.has_change_permission(request, lease):
+            raise PermissionDenied
+        change_url = reverse("admin:park_lease_change", args=[lease.pk])
+        dated = verb in DATED_VERBS
+        data = request.POST if request.method == "POST" else None
+        form = LeaseEndDateForm(data) if dated else forms.Form(data)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if dated:
+                    DATED_VERBS[verb][0](lease, form.cleaned_data["end_date"], request.user)
+                else:
+                    services.lease_cancel(lease=lease, actor=request.user)
+            except DomainError as error:
+                field = "end_date" if dated and error.field == "end_date" else None
+                form.add_error(field, self.error_message(error))
+            else:
+                done = DATED_VERBS[verb][2] if dated else _("%(count)d lease(s) cancelled.")
+                self.message_user(request, done % {"count": 1}, messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        titles = {verb: DATED_VERBS[verb][1] for verb in DATED_VERBS}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": titles.get(verb, _("Cancel (before the start)")),
+            "opts": self.model._meta,
+            "original": lease,
+            "lease_label": lease_label(lease),
+            "form": form,
+            "verb": verb,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/park/lease_verb.html", context)
 
     def create_record(self, data, *, actor):
         fields = {name: data[name] for name in LEASE_CREATE_FIELDS if name in data}
