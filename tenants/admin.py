@@ -9,7 +9,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyMixin, ServiceAdmin, ServiceForm, service_action
+from core.admin import (
+    ReadOnlyMixin,
+    ServiceAdmin,
+    ServiceForm,
+    csv_export_action,
+    service_action,
+)
 from core.errors import DomainError
 from tenants import services
 from tenants.logos import process_logo
@@ -132,7 +138,13 @@ class CompanyAdmin(ServiceAdmin):
         (_("Record"), {"fields": ["incubated", "version", "updated_at"]}),
     ]
     inlines = [ContactInline, MemberInline, ReportInline]
-    actions = [_status_action(status) for status in CompanyStatus.values]
+    actions = [
+        csv_export_action(
+            fields=[*COMPANY_PROFILE_WRITABLE, "status", "directory_visible", "incubated"],
+            filename="companies.csv",
+        ),
+        *(_status_action(status) for status in CompanyStatus.values),
+    ]
 
     @admin.display(description=_("logo"))
     def logo_preview(self, company):

@@ -1,11 +1,12 @@
 """`?format=csv`: text/csv (UTF-8 with a BOM, so spreadsheets show Vietnamese), whatever
 the Accept header says (design/api.md, CSV)."""
 
-import csv
-import io
-
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
+
+from core.csv import csv_bytes, csv_cell
+
+__all__ = ["CSVRenderer", "FormatParamFirstNegotiation", "csv_cell"]  # csv_cell: core's
 
 
 class CSVRenderer(BaseRenderer):
@@ -20,29 +21,7 @@ class CSVRenderer(BaseRenderer):
         view = (renderer_context or {}).get("view")
         rows = data if isinstance(data, list) else [data] if data else []
         columns = list(getattr(view, "csv_columns", None) or (rows[0].keys() if rows else []))
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([csv_cell(row.get(column)) for column in columns])
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) can
-# send the sheet's data away): OWASP's "CSV injection" list.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """One CSV cell: text that starts like a formula gets a leading `'`, so spreadsheets show
-    it as text. Numbers stay numbers: `-5` is only escaped when it arrives as text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return str(value)
+        return csv_bytes(columns, ([row.get(column) for column in columns] for row in rows))
 
 
 class FormatParamFirstNegotiation(DefaultContentNegotiation):

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.contrib.messages import get_messages
 
@@ -223,3 +225,50 @@ def test_a_refusal_from_an_inlines_service_is_a_message_and_saves_nothing(admin_
     assert message == f"{representative.email} already represents DT."
     company = Company.objects.get(pk=company.pk)
     assert (company.short_name, company.version, company.members.count()) == ("DTSoft", 1, 1)
+
+
+def _export(admin_client, companies, **headers):
+    return admin_client.post(
+        "/admin/tenants/company/",
+        {"action": "export_csv", "_selected_action": [str(c.pk) for c in companies]},
+        **headers,
+    )
+
+
+def test_exporting_companies_as_csv_writes_labels_iso_dates_numbers_and_safe_text(admin_client):
+    company = make_company(
+        legal_name='=HYPERLINK("https://evil.example")',
+        short_name="@A",
+        tax_code="0312345673",
+        phone="+84 28 3812 3456",
+        founded_on=date(2020, 5, 17),
+        headcount=12,
+    )
+    make_company(legal_name="Not selected")
+
+    response = _export(admin_client, [company])
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="companies.csv"'
+    assert response.content.decode("utf-8").split("\r\n") == [
+        "\ufeffLegal name,Short name,Tax code,Sector,Website,Public email,Phone,Address,"
+        "Founded on,Headcount,Description,Status,Visible in the partner directory,Incubated",
+        '"\'=HYPERLINK(""https://evil.example"")",\'@A,0312345673,Software,,,'
+        "'+84 28 3812 3456,,2020-05-17,12,,Prospect,No,No",
+        "",
+    ]
+
+
+def test_a_manager_reading_vietnamese_exports_vietnamese_headers_and_labels(admin_client):
+    company = make_company(legal_name="Công ty Sông Hàn", tax_code="0312345673")
+
+    response = _export(admin_client, [company], HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.content.decode("utf-8-sig").split("\r\n") == [
+        "Tên pháp lý,Tên viết tắt,Mã số thuế,Lĩnh vực,Trang web,Email công khai,Điện thoại,"
+        "Địa chỉ,Ngày thành lập,Số nhân sự,Mô tả,Trạng thái,Hiển thị trong danh bạ đối tác,"
+        "Được ươm tạo",
+        "Công ty Sông Hàn,,0312345673,Phần mềm,,,,,,,,Tiềm năng,Không,Không",
+        "",
+    ]
