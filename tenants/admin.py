@@ -158,25 +158,26 @@ class CompanyAdmin(ServiceAdmin):
     def get_search_results(self, request, queryset, search_term):
         return companies_matching(queryset, search_term), False
 
-    # The form holds the profile, the consent and a new logo: three services.
+    # The form holds the profile with the consent (one service: one history row) and a new
+    # logo (its own service, which checks and re-encodes the file).
     def create_record(self, data: dict[str, Any], *, actor) -> Company:
         profile = {name: data[name] for name in COMPANY_PROFILE_WRITABLE if name in data}
-        company = services.company_create(data=profile, actor=actor)
-        return self._set_consent_and_logo(company, data, actor=actor)
+        company = services.company_create(
+            data=profile, actor=actor, directory_visible=bool(data.get("directory_visible"))
+        )
+        return self._set_logo(company, data, actor=actor)
 
     def update_record(self, record: Company, changes: dict[str, Any], *, actor) -> Company:
         profile = {name: changes[name] for name in COMPANY_PROFILE_WRITABLE if name in changes}
-        company = record
-        if profile:
-            company = services.company_update(company=company, data=profile, actor=actor)
-        return self._set_consent_and_logo(company, changes, actor=actor)
+        company = services.company_update(
+            company=record,
+            data=profile,
+            actor=actor,
+            directory_visible=changes.get("directory_visible"),
+        )
+        return self._set_logo(company, changes, actor=actor)
 
-    def _set_consent_and_logo(self, company: Company, data: dict[str, Any], *, actor) -> Company:
-        visible = bool(data.get("directory_visible", company.directory_visible))
-        if visible != company.directory_visible:
-            company = services.company_set_directory_visibility(
-                company=company, visible=visible, actor=actor
-            )
+    def _set_logo(self, company: Company, data: dict[str, Any], *, actor) -> Company:
         if data.get("upload_logo"):
             company = services.company_set_logo(
                 company=company, file=data["upload_logo"], actor=actor

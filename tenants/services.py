@@ -100,14 +100,17 @@ def _save_company(company: Company, *, fields: list[str], actor: User | None) ->
     directory.record_company_change(company, was_visible=was_visible)
 
 
-def company_create(*, data: Mapping[str, Any], actor: User | None) -> Company:
+def company_create(
+    *, data: Mapping[str, Any], actor: User | None, directory_visible: bool = False
+) -> Company:
     """Record a company from `data` (keys among COMPANY_PROFILE_WRITABLE; `legal_name` is
-    required): a prospect until a lease or a manager makes it active."""
+    required), with or without its consent to the directory: a prospect until a lease or a
+    manager makes it active."""
     data = writable_data(COMPANY_PROFILE_WRITABLE, data)
     data["tax_code"] = normalise_tax_code(data.get("tax_code"))
     with transaction.atomic():
         _ensure_tax_code_free(data["tax_code"])
-        company = Company(**data)
+        company = Company(**data, directory_visible=directory_visible)
         company.full_clean(validate_constraints=False)
         company._history_user = actor
         try:
@@ -120,14 +123,23 @@ def company_create(*, data: Mapping[str, Any], actor: User | None) -> Company:
     return company
 
 
-def company_update(*, company: Company, data: Mapping[str, Any], actor: User | None) -> Company:
-    """Change the profile fields in `data` (keys among COMPANY_PROFILE_WRITABLE).
+def company_update(
+    *,
+    company: Company,
+    data: Mapping[str, Any],
+    actor: User | None,
+    directory_visible: bool | None = None,
+) -> Company:
+    """Change the profile fields in `data` (keys among COMPANY_PROFILE_WRITABLE) and, unless
+    `directory_visible` is None, the consent: one save, one history row, one version.
 
     A representative may not change a tax code once it is set (it identifies the company to
     the authorities; a manager corrects it)."""
     data = writable_data(COMPANY_PROFILE_WRITABLE, data)
     if "tax_code" in data:
         data["tax_code"] = normalise_tax_code(data["tax_code"])
+    if directory_visible is not None:
+        data["directory_visible"] = directory_visible
     with transaction.atomic():
         company = company_for_update(company.pk)
         changed = changed_fields(company, data)
@@ -141,7 +153,8 @@ def company_update(*, company: Company, data: Mapping[str, Any], actor: User | N
                 )
             _ensure_tax_code_free(data["tax_code"], exclude=company)
         was_visible = directory.partners_see(company.pk)
-        model_update(instance=company, fields=COMPANY_PROFILE_WRITABLE, data=data, actor=actor)
+        fields = (*COMPANY_PROFILE_WRITABLE, "directory_visible")
+        model_update(instance=company, fields=fields, data=data, actor=actor)
         directory.record_company_change(company, was_visible=was_visible)
     return company
 

@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 from django.contrib.messages import get_messages
 
+from tenants import directory, services
+from tenants.directory import DirectoryChange
 from tenants.models import Company, TenantReport
 from tests.factories import make_company, make_contact, make_report, make_representative
 from tests.tenants.images import image_bytes, upload
@@ -90,10 +92,10 @@ def test_saving_in_the_admin_goes_through_the_services(admin_client, manager):
     assert (company.tax_code, company.directory_visible, company.version) == (
         "0312345673-001",
         True,
-        2,
+        1,
     )
     assert [contact.name for contact in company.contacts.all()] == ["Phạm Minh"]
-    assert company.history.latest().history_user == manager
+    assert [row.history_user for row in company.history.all()] == [manager]
 
 
 def test_the_admin_refuses_a_bad_tax_code_on_the_form(admin_client):
@@ -272,3 +274,40 @@ def test_a_manager_reading_vietnamese_exports_vietnamese_headers_and_labels(admi
         "Công ty Sông Hàn,,0312345673,Phần mềm,,,,,,,,Tiềm năng,Không,Không",
         "",
     ]
+
+
+def test_one_save_of_the_profile_and_the_consent_writes_one_history_row_and_tells_partners(
+    admin_client, company, manager
+):
+    company = services.company_set_status(company=company, to="active", actor=manager)
+    seq_before = directory.latest_seq()
+
+    response = admin_client.post(
+        f"/admin/tenants/company/{company.pk}/change/",
+        _change_data(company, short_name="DT", directory_visible="on"),
+    )
+
+    assert response.status_code == 302
+    company = Company.objects.get(pk=company.pk)
+    assert (company.short_name, company.directory_visible, company.version) == ("DT", True, 3)
+    assert company.history.count() == 3  # created, activated, this one save
+    changes = DirectoryChange.objects.filter(seq__gt=seq_before)
+    assert [(c.company_id, c.version, c.op) for c in changes] == [(company.pk, 3, "upsert")]
+
+
+def test_withdrawing_consent_in_the_admin_sends_partners_a_tombstone(
+    admin_client, company, manager
+):
+    company = services.company_set_status(company=company, to="active", actor=manager)
+    company = services.company_set_directory_visibility(company=company, visible=True, actor=None)
+    seq_before = directory.latest_seq()
+
+    response = admin_client.post(
+        f"/admin/tenants/company/{company.pk}/change/", _change_data(company)
+    )
+
+    assert response.status_code == 302
+    company = Company.objects.get(pk=company.pk)
+    assert (company.directory_visible, company.version, company.history.count()) == (False, 4, 4)
+    changes = DirectoryChange.objects.filter(seq__gt=seq_before)
+    assert [(c.company_id, c.version, c.op) for c in changes] == [(company.pk, 4, "delete")]
