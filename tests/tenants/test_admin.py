@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -311,3 +312,37 @@ def test_withdrawing_consent_in_the_admin_sends_partners_a_tombstone(
     assert (company.directory_visible, company.version, company.history.count()) == (False, 4, 4)
     changes = DirectoryChange.objects.filter(seq__gt=seq_before)
     assert [(c.company_id, c.version, c.op) for c in changes] == [(company.pk, 4, "delete")]
+
+
+def _history(admin_client, company, **headers):
+    response = admin_client.get(f"/admin/tenants/company/{company.pk}/history/", **headers)
+    assert response.status_code == 200
+    return response
+
+
+def test_the_history_shows_a_status_change_by_its_labels_in_the_managers_language(
+    admin_client, company, manager
+):
+    services.company_set_status(company=company, to="active", actor=manager)
+
+    pages = [_history(admin_client, company, HTTP_ACCEPT_LANGUAGE=lang) for lang in ("en", "vi")]
+
+    assert [
+        [
+            (c["field"], c["old"], c["new"])
+            for c in page.context["page_obj"][0].history_delta_changes
+        ]
+        for page in pages
+    ] == [
+        [("Status", "Prospect", "Active")],
+        [("Trạng thái", "Tiềm năng", "Đang hoạt động")],
+    ]
+
+
+def test_the_history_shows_a_dash_not_none_for_no_reason_and_no_person(admin_client, company):
+    page = _history(admin_client, company).content.decode()
+
+    start = page.index('<table id="change-history"')
+    table = page[start : page.index("</table>", start)]
+    cells = [" ".join(cell.split()) for cell in re.findall(r"<td>(.*?)</td>", table, re.DOTALL)]
+    assert cells[2:] == ["Created", "-", "-", ""]  # comment, changed by, reason, changes
