@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User, is_manager
 from park.models import EXCLUSIVE_KINDS, Floor, Lease, Unit
+from park.occupancy import tenant_name, tenant_sort_key, tenants_label
 
 UPCOMING_DAYS = 30
 
@@ -91,10 +92,6 @@ class UnitOnMap:
     starts_on: date | None = None  # the upcoming lease's start, for UPCOMING
 
 
-def _company_name(company) -> str:
-    return company.short_name or company.legal_name
-
-
 def unit_states(*, units: list[Unit], on: date) -> list[UnitOnMap]:
     """Each unit's state on day `on`, with its current (or upcoming) tenant's short name.
 
@@ -122,9 +119,12 @@ def unit_states(*, units: list[Unit], on: date) -> list[UnitOnMap]:
         next_lease = None
         holding = current.get(unit.pk, [])
         desks = sum(lease.desks for lease in holding)
-        # The tenant with the most desks is named first (then by name: stable across runs).
-        by_size = sorted(holding, key=lambda lease: (-lease.desks, _company_name(lease.company)))
-        names = list(dict.fromkeys(_company_name(lease.company) for lease in by_size))
+        # Named as on the unit list: park.occupancy's one rule (most desks first, ...).
+        by_size = sorted(holding, key=tenant_sort_key)
+        named: dict = {}  # one name per company, in that order
+        for lease in by_size:
+            named.setdefault(lease.company_id, tenant_name(lease.company))
+        names = list(named.values())
         if not unit.is_active:
             state = INACTIVE
         elif holding and (unit.kind in EXCLUSIVE_KINDS or desks >= unit.capacity):
@@ -133,13 +133,10 @@ def unit_states(*, units: list[Unit], on: date) -> list[UnitOnMap]:
             state = PARTLY_LEASED
         elif unit.pk in upcoming:
             state, next_lease = UPCOMING, upcoming[unit.pk][0]
-            names = [_company_name(next_lease.company)]
+            names = [tenant_name(next_lease.company)]
         else:
             state = FREE
-        if len(names) > 1:
-            tenant = _("%(first)s +%(more)d") % {"first": names[0], "more": len(names) - 1}
-        else:
-            tenant = names[0] if names else ""
+        tenant = tenants_label(names[0] if names else "", len(names))
         states.append(
             UnitOnMap(
                 unit=unit,

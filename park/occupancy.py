@@ -19,9 +19,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from park.models import EXCLUSIVE_KINDS, Lease, Park, Unit, UnitKind
-from park.selectors import lease_periods_overlapping, leased_desks_subquery
+from park.selectors import desk_usage_runs, lease_periods_overlapping, leased_desks_subquery
 
 GROUPS = ("park", "building", "floor", "kind")
 
@@ -220,3 +221,91 @@ def unit_occupancy(*, kind: str, capacity: int, desks_on_lease: int) -> dict:
     """`{capacity, leased, rate}` of one unit (the API's `occupancy_today`)."""
     leased = unit_leased_desks(kind=kind, capacity=capacity, desks_on_lease=desks_on_lease)
     return {"capacity": capacity, "leased": leased, "rate": rate_of(leased, capacity)}
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def lease_timeline(*, units: QuerySet[Unit], first_month: date, months: int) -> dict:
+    """Each unit's leases over `months` months from `first_month`'s month, for a timeline of
+    units as rows and months as columns.
+
+    `{"months": [first days], "rows": [{"unit", "cells": [{"span", "state", "label"}]}]}`:
+    a cell is a run of neighbouring months with the same state and label, so a free run shows
+    as one wide free cell. An exclusive unit's month names every company holding it some day
+    of the month (in start order); a pool's month shows its busiest day's leased/capacity
+    desks. States: free, partly (a pool with room), leased, inactive (no lease, closed).
+
+    Two queries: the units, and the non-cancelled leases of the range with their companies.
+    """
+    starts = [first_month.replace(day=1)]
+    for _ in range(months - 1):
+        starts.append(_next_month(starts[-1]))
+    ends = [_next_month(start) - timedelta(days=1) for start in starts]
+    units = list(units)
+    leases_of: dict = {}
+    leases = (
+        Lease.objects.filter(lease_periods_overlapping(start_date=starts[0], end_date=ends[-1]))
+        .filter(unit__in=[unit.pk for unit in units])
+        .select_related("company")
+        .order_by("start_date", "pk")
+    )
+    for lease in leases:
+        leases_of.setdefault(lease.unit_id, []).append(lease)
+    rows = []
+    for unit in units:
+        cells: list[dict] = []
+        for start, end in zip(starts, ends, strict=True):
+            cell = _timeline_cell(unit, leases_of.get(unit.pk, []), start=start, end=end)
+            if cells and (cells[-1]["state"], cells[-1]["label"]) == (cell["state"], cell["label"]):
+                cells[-1]["span"] += 1
+            else:
+                cells.append(cell)
+        rows.append({"unit": unit, "cells": cells})
+    return {"months": starts, "rows": rows}
+
+
+def _timeline_cell(unit: Unit, leases: list[Lease], *, start: date, end: date) -> dict:
+    in_month = [
+        lease
+        for lease in leases
+        if lease.start_date <= end and (lease.end_date is None or lease.end_date >= start)
+    ]
+    if unit.kind in EXCLUSIVE_KINDS:
+        if not in_month:
+            return {"span": 1, "state": "free" if unit.is_active else "inactive", "label": ""}
+        names = dict.fromkeys(tenant_name(lease.company) for lease in in_month)
+        return {"span": 1, "state": "leased", "label": " → ".join(names)}
+    runs = desk_usage_runs(in_month, start_date=start, end_date=end)
+    busiest = min(max(used for _begin, _end, used in runs), unit.capacity)
+    if not busiest:
+        state = "free" if unit.is_active else "inactive"
+    else:
+        state = "leased" if busiest >= unit.capacity else "partly"
+    return {"span": 1, "state": state, "label": f"{busiest}/{unit.capacity}"}
+
+
+# Who holds a unit, named the same on the unit list and the floor map: the company of the
+# lease with the most desks first, then the earliest start, then the company's id (stable on
+# both databases); the others counted ("CG Engineers +4"). The unit list orders its SQL
+# subquery by TENANT_ORDER; Python callers sort with tenant_sort_key.
+TENANT_ORDER = ("-desks", "start_date", "company_id")
+
+
+def tenant_sort_key(lease: Lease) -> tuple:
+    return (-lease.desks, lease.start_date, lease.company_id)
+
+
+def tenant_name(company) -> str:
+    """A company's short name, else its legal name."""
+    return company.short_name or company.legal_name
+
+
+def tenants_label(first: str, count: int) -> str:
+    """ "CG Engineers" for one tenant, "CG Engineers +4" for five, "" for none."""
+    if not first or count < 1:
+        return ""
+    if count == 1:
+        return first
+    return gettext("%(first)s +%(more)d") % {"first": first, "more": count - 1}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceAdmin
 from park import services
-from park.admin import dashboard
+from park.admin import dashboard, planning
 from park.admin._shared import parse_day, today
 from park.maps import floor_map_png
 from park.models import (
@@ -32,7 +32,7 @@ from park.models import (
     Unit,
     UnitKind,
 )
-from park.occupancy import unit_occupancy
+from park.occupancy import TENANT_ORDER, tenants_label, unit_occupancy
 from park.selectors import leased_desks_subquery, leases_covering
 
 
@@ -216,7 +216,7 @@ class UnitAdmin(ServiceAdmin):
         day = today()
         covering = leases_covering(day).filter(unit=OuterRef("pk"))
         first_tenant = (
-            covering.order_by("start_date", "pk")
+            covering.order_by(*TENANT_ORDER)
             .annotate(
                 tenant=Coalesce(NullIf("company__short_name", Value("")), "company__legal_name")
             )
@@ -247,11 +247,7 @@ class UnitAdmin(ServiceAdmin):
 
     @admin.display(description=_("tenant today"))
     def current_tenant(self, unit):
-        if not unit.tenant_today:
-            return "-"
-        if unit.tenants_today > 1:
-            return f"{unit.tenant_today} +{unit.tenants_today - 1}"
-        return unit.tenant_today
+        return tenants_label(unit.tenant_today or "", unit.tenants_today) or "-"
 
     @admin.display(description=_("lease"))
     def lease_link(self, unit):
@@ -259,6 +255,27 @@ class UnitAdmin(ServiceAdmin):
             return "-"
         url = reverse("admin:park_lease_add") + f"?unit={unit.pk}"
         return format_html('<a href="{}">{}</a>', url, gettext("Lease…"))
+
+    def get_urls(self):
+        pages = [
+            path(
+                "availability/",
+                self.admin_site.admin_view(self.availability_view),
+                name="park_unit_availability",
+            ),
+            path(
+                "timeline/",
+                self.admin_site.admin_view(self.timeline_view),
+                name="park_unit_timeline",
+            ),
+        ]
+        return [*pages, *super().get_urls()]
+
+    def availability_view(self, request):
+        return planning.availability_view(self, request)
+
+    def timeline_view(self, request):
+        return planning.timeline_view(self, request)
 
     def create_record(self, data, *, actor):
         return services.unit_create(data=_fields(data, UNIT_WRITABLE), actor=actor)

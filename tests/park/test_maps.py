@@ -2,10 +2,12 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
 from park import maps
+from park.admin.space import UnitAdmin
 from park.maps import floor_map_png, map_font, unit_states
 from park.services import lease_cancel
 from tenants.services import company_update
@@ -229,3 +231,22 @@ def test_anonymous_callers_get_a_401(floor, api_client):
     response = api_client.get(f"/api/v1/floors/{floor.pk}/map.png")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_a_pool_names_its_tenants_as_the_unit_list_does(floor, manager, client):
+    """One rule: the lease with the most desks first (not the earliest), then "+N"."""
+    pool = make_pool(floor=floor, code="A-1-CW", desks=20)
+    today = timezone.localdate()
+    early = make_company(legal_name="Công ty CM Chain", short_name="CM Chain")
+    big = make_company(legal_name="Công ty CG Engineers", short_name="CG Engineers")
+    make_lease(unit=pool, company=early, desks=2, start_date=today - timedelta(days=30))
+    make_lease(unit=pool, company=big, desks=6, start_date=today)
+    make_lease(unit=pool, company=make_company(), desks=1, start_date=today)
+
+    [state] = unit_states(units=[pool], on=today)
+    client.force_login(manager)
+    [listed] = client.get("/admin/park/unit/").context["cl"].result_list
+
+    assert state.tenant == "CG Engineers +2"
+    assert (listed.tenant_today, listed.tenants_today) == ("CG Engineers", 3)
+    assert UnitAdmin.current_tenant(None, listed) == state.tenant

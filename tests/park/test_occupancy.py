@@ -8,7 +8,7 @@ import pytest
 from park.models import Building
 from park.occupancy import leases_ending_within, occupancy_rows, occupancy_series, rate_of
 from park.services import lease_cancel
-from tests.factories import make_floor, make_lease, make_park, make_pool, make_unit
+from tests.factories import make_company, make_floor, make_lease, make_park, make_pool, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +225,45 @@ def test_the_occupancy_endpoints_run_constant_queries(
             {"park": str(park.pk), "from": "2027-01-01", "to": "2027-12-31"},
         )
     assert [m["leased"] for m in response.json()] == [0, 0] + [8 * count] * 10
+
+
+def test_the_lease_timeline_merges_months_and_names_a_change_of_tenant(
+    django_assert_num_queries,
+):
+    from park.models import Unit
+    from park.occupancy import lease_timeline
+
+    floor = make_floor()
+    office = make_unit(floor=floor, code="A-1-01")
+    make_unit(floor=floor, code="A-1-02", is_active=False)
+    first = make_company(legal_name="Công ty Một", short_name="Một")
+    second = make_company(legal_name="Công ty Hai", short_name="")
+    make_lease(unit=office, company=first, start_date=date(2027, 1, 1), end_date=date(2027, 2, 14))
+    make_lease(unit=office, company=second, start_date=date(2027, 2, 15), end_date=None)
+
+    with django_assert_num_queries(2):
+        timeline = lease_timeline(
+            units=Unit.objects.filter(floor=floor).order_by("code"),
+            first_month=date(2026, 12, 20),
+            months=4,
+        )
+
+    assert timeline["months"] == [
+        date(2026, 12, 1),
+        date(2027, 1, 1),
+        date(2027, 2, 1),
+        date(2027, 3, 1),
+    ]
+    cells = {
+        row["unit"].code: [tuple(cell.values()) for cell in row["cells"]]
+        for row in timeline["rows"]
+    }
+    assert cells == {
+        "A-1-01": [
+            (1, "free", ""),
+            (1, "leased", "Một"),
+            (1, "leased", "Một → Công ty Hai"),
+            (1, "leased", "Công ty Hai"),
+        ],
+        "A-1-02": [(4, "inactive", "")],
+    }
