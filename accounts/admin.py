@@ -2,7 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
@@ -15,6 +18,14 @@ ROLE_CHOICES = [(role.value, role.label) for role in Role if role in GRANTABLE_R
 admin.site.site_header = _("softpark administration")
 admin.site.site_title = _("softpark")
 admin.site.index_title = _("Run the park")
+admin.site.site_url = "/"  # "View site": the start page (config/urls.py, home.html)
+
+# Plumbing, not the park: API tokens (each user signs out their own through the API), the
+# task queue's results and raw groups (the user page grants roles, which are groups).
+# Their apps come before accounts in INSTALLED_APPS, so their admins are registered by now.
+for plumbing in (AuthToken, DBTaskResult, Group):
+    if admin.site.is_registered(plumbing):
+        admin.site.unregister(plumbing)
 
 
 class UserCreationForm(AdminUserCreationForm):

@@ -93,3 +93,34 @@ def test_a_manager_cannot_change_or_delete_a_superusers_account_in_the_admin(cli
     assert superuser.full_name == ""
     assert superuser.check_password("softpark-root-1")
     assert client.get(f"{base}/change/").status_code == 200  # still visible, read-only
+
+
+def test_the_admin_shows_managers_no_tokens_task_results_or_groups(client, manager):
+    client.force_login(manager)
+
+    index = client.get("/admin/")
+    shown = {
+        model["model"]._meta.label for app in index.context["app_list"] for model in app["models"]
+    }
+    pages = [
+        client.get(url).status_code
+        for url in (
+            "/admin/knox/authtoken/",
+            "/admin/django_tasks_database/dbtaskresult/",
+            "/admin/auth/group/",
+        )
+    ]
+
+    assert shown & {"knox.AuthToken", "django_tasks_database.DBTaskResult", "auth.Group"} == set()
+    assert "accounts.User" in shown
+    assert pages == [404, 404, 404]
+
+
+def test_view_site_leads_to_the_start_page(client, manager):
+    client.force_login(manager)
+
+    index = client.get("/admin/")
+
+    assert index.context["site_url"] == "/"
+    assert '<a href="/">View site</a>' in index.content.decode()
+    assert client.get("/").status_code == 200
