@@ -26,6 +26,12 @@ from park.selectors import desk_usage_runs, lease_periods_overlapping, leased_de
 
 GROUPS = ("park", "building", "floor", "kind")
 
+# The admin's desk occupancy counts the desks people work at. A meeting room's capacity is
+# seats for a meeting, not desks (62 of them in the demo park pulled the desk rate down), so
+# the dashboard counts it in `units` and in the area figures, never in `capacity`, `leased`
+# or `rate`. The API's rows keep every kind (api.md), so this is the callers' choice.
+DESK_KINDS = frozenset(UnitKind.values) - {UnitKind.MEETING_ROOM}
+
 _AREA = Decimal("0.01")
 _RATE = Decimal("0.0001")
 
@@ -120,9 +126,13 @@ def _finish(row: dict) -> dict:
     return row
 
 
-def occupancy_rows(*, park, on: date, group_by: str = "building") -> list[dict]:
+def occupancy_rows(
+    *, park, on: date, group_by: str = "building", desk_kinds: frozenset | None = None
+) -> list[dict]:
     """Rows `{key, label, units, capacity, leased, area_m2, leased_area_m2, rate}` of `park`
     (a Park, its id, or None for every park) on day `on`, one per group that has units.
+    With `desk_kinds`, only units of those kinds count in `capacity`, `leased` and `rate`
+    (DESK_KINDS: the dashboard's desk occupancy); every unit counts in the area.
 
     One query: the units with their leased desks on `on` summed by the database.
     """
@@ -137,8 +147,9 @@ def occupancy_rows(*, park, on: date, group_by: str = "building") -> list[dict]:
             kind=unit["kind"], capacity=unit["capacity"], desks_on_lease=unit["desks_on_lease"]
         )
         row["units"] += 1
-        row["capacity"] += unit["capacity"]
-        row["leased"] += leased
+        if desk_kinds is None or unit["kind"] in desk_kinds:
+            row["capacity"] += unit["capacity"]
+            row["leased"] += leased
         row["area_m2"] += unit["area_m2"]
         row["leased_area_m2"] += _leased_area(
             area_m2=unit["area_m2"], capacity=unit["capacity"], leased=leased
@@ -155,9 +166,12 @@ def month_ends(start: date, end: date) -> list[date]:
     return days
 
 
-def occupancy_series(*, park, start: date, end: date) -> list[dict]:
+def occupancy_series(
+    *, park, start: date, end: date, desk_kinds: frozenset | None = None
+) -> list[dict]:
     """`[{month: "2027-01", capacity, leased, area_m2, leased_area_m2, rate}]` for every month
-    from `start` to `end`, each measured on the month's last day.
+    from `start` to `end`, each measured on the month's last day (`desk_kinds`: as in
+    occupancy_rows).
 
     Two queries: the units, and the leases touching the range; then one sweep per month.
     """
@@ -176,7 +190,11 @@ def occupancy_series(*, park, start: date, end: date) -> list[dict]:
     )
     leases = list(leases)
     area = sum((unit["area_m2"] for unit in units.values()), Decimal(0))
-    capacity = sum(unit["capacity"] for unit in units.values())
+
+    def counted(unit) -> bool:
+        return desk_kinds is None or unit["kind"] in desk_kinds
+
+    capacity = sum(unit["capacity"] for unit in units.values() if counted(unit))
     series = []
     for day in days:
         desks_on_lease: dict = {}
@@ -192,7 +210,8 @@ def occupancy_series(*, park, start: date, end: date) -> list[dict]:
             unit_leased = unit_leased_desks(
                 kind=unit["kind"], capacity=unit["capacity"], desks_on_lease=desks
             )
-            leased += unit_leased
+            if counted(unit):
+                leased += unit_leased
             leased_area += _leased_area(
                 area_m2=unit["area_m2"], capacity=unit["capacity"], leased=unit_leased
             )

@@ -316,6 +316,11 @@ def leases_visible_to(user: User) -> QuerySet[Lease]:
     return leases.order_by("start_date", "pk")
 
 
+def unit_leases(unit: Unit) -> QuerySet[Lease]:
+    """Every lease of `unit`, cancelled ones included, newest first, with its company."""
+    return Lease.objects.filter(unit=unit).select_related("company").order_by("-start_date", "pk")
+
+
 def leases_in_status(leases: QuerySet[Lease], status: str, *, on: date) -> QuerySet[Lease]:
     """The leases whose derived status (Lease.status_on) on `on` is `status`."""
     running = leases.filter(cancelled_at__isnull=True)

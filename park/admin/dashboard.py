@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from park.admin._shared import parse_day, today
 from park.models import Floor, Park
-from park.occupancy import leases_ending_within, occupancy_rows, occupancy_series
+from park.occupancy import DESK_KINDS, leases_ending_within, occupancy_rows, occupancy_series
 
 ENDING_WITHIN_DAYS = 90
 
@@ -30,7 +30,12 @@ def occupancy_view(model_admin: admin.ModelAdmin, request):
     park = chosen or (parks[0] if parks else None)
     on = parse_day(request.GET.get("on"))
     if request.GET.get("on") and on is None:
-        model_admin.message_user(request, gettext("Not a date; showing today."), messages.WARNING)
+        model_admin.message_user(
+            request,
+            gettext("“%(value)s” is not a date (YYYY-MM-DD); showing today.")
+            % {"value": request.GET["on"]},
+            messages.ERROR,
+        )
     on = on or today()
     context = {
         **model_admin.admin_site.each_context(request),
@@ -42,11 +47,12 @@ def occupancy_view(model_admin: admin.ModelAdmin, request):
     }
     if park is not None:
         first_month = _months_before(on, 11)
-        series = occupancy_series(park=park, start=first_month, end=on)
+        desks = {"park": park, "desk_kinds": DESK_KINDS}  # meeting rooms: area, not desks
+        series = occupancy_series(start=first_month, end=on, **desks)
         context.update(
-            by_building=occupancy_rows(park=park, on=on, group_by="building"),
-            by_kind=occupancy_rows(park=park, on=on, group_by="kind"),
-            totals=occupancy_rows(park=park, on=on, group_by="park"),
+            by_building=occupancy_rows(on=on, group_by="building", **desks),
+            by_kind=occupancy_rows(on=on, group_by="kind", **desks),
+            totals=occupancy_rows(on=on, group_by="park", **desks),
             chart=_bar_chart(series),
             series=series,
             ending=list(leases_ending_within(days=ENDING_WITHIN_DAYS, on=on, park=park)[:50]),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceAdmin, ServiceForm, service_action
 from core.errors import DomainError
+from core.formatting import format_vnd
 from park import services
 from park.admin._shared import today
 from park.admin.dashboard import ENDING_WITHIN_DAYS
@@ -188,7 +189,7 @@ class LeaseAdmin(ServiceAdmin):
         "start_date",
         "end_date",
         "status_today",
-        "monthly_rent_vnd",
+        "monthly_rent",
         "contract_number",
     ]
     list_filter = [
@@ -236,6 +237,10 @@ class LeaseAdmin(ServiceAdmin):
         "cancelled_at",
         "version",
     ]
+
+    @admin.display(description=_("monthly rent"), ordering="monthly_rent_vnd")
+    def monthly_rent(self, lease):
+        return format_vnd(lease.monthly_rent_vnd)
 
     @admin.display(description=_("status today"))
     def status_today(self, lease):

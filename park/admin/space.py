@@ -3,6 +3,7 @@ map) and units (with today's occupancy and tenant, and the free-on filter)."""
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -11,11 +12,12 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceAdmin
+from core.formatting import format_vnd
 from park import services
 from park.admin import dashboard, planning
 from park.admin._shared import parse_day, today
@@ -28,12 +30,13 @@ from park.models import (
     UNIT_WRITABLE,
     Building,
     Floor,
+    LeaseStatus,
     Park,
     Unit,
     UnitKind,
 )
-from park.occupancy import TENANT_ORDER, tenants_label, unit_occupancy
-from park.selectors import leased_desks_subquery, leases_covering
+from park.occupancy import TENANT_ORDER, tenant_name, tenants_label, unit_occupancy
+from park.selectors import leased_desks_subquery, leases_covering, unit_leases
 
 
 def _fields(data: dict, names) -> dict:
@@ -149,6 +152,15 @@ class FloorAdmin(ServiceAdmin):
 # --- units ------------------------------------------------------------------------------------
 
 
+def _polygon_points(polygon) -> list[tuple[float, float]] | None:
+    """The stored polygon as (x, y) numbers, or None when there is none to draw."""
+    try:
+        points = [(float(x), float(y)) for x, y in polygon]
+    except (TypeError, ValueError):
+        return None
+    return points if len(points) >= 3 else None
+
+
 class FreeOnDateFilter(admin.SimpleListFilter):
     """Units with room on a day: an active exclusive unit with no lease, or an active pool
     with at least one free desk. `?free_on=YYYY-MM-DD` takes any day."""
@@ -208,8 +220,84 @@ class UnitAdmin(ServiceAdmin):
     ]
     list_select_related = ["floor__building"]
     search_fields = ["code", "name"]
-    fields = UNIT_WRITABLE
     ordering = ["code"]
+    shown_on_change = ["polygon_preview", "lease_history"]
+
+    def get_fields(self, request, obj=None):
+        return [*UNIT_WRITABLE, *(self.shown_on_change if obj else [])]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.shown_on_change if obj else []
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "plan_polygon":  # a short line of points, not a JSON editor
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
+            kwargs["help_text"] = _(
+                "Corners as [[x, y], …] in the floor plan's units; drawn below as the plan."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("on the floor plan"))
+    def polygon_preview(self, unit):
+        """The unit's polygon drawn inside its floor's plan (an inline SVG)."""
+        floor = unit.floor
+        points = _polygon_points(unit.plan_polygon)
+        if points is None:
+            return gettext("No polygon: the unit is not drawn on the floor map.")
+        drawn = " ".join(f"{x:g},{y:g}" for x, y in points)
+        return format_html(
+            '<svg class="unit-polygon" role="img" aria-label="{label}" width="360" '
+            'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
+            'style="max-width:100%;height:auto;border:1px solid var(--hairline-color)">'
+            '<rect width="{width}" height="{height}" fill="#f6f6f6"/>'
+            '<polygon points="{points}" fill="#4f81bd" fill-opacity="0.6" stroke="#2c4d75" '
+            'stroke-width="{stroke}"/></svg>',
+            label=gettext("%(unit)s on %(floor)s") % {"unit": unit.code, "floor": floor},
+            width=floor.plan_width,
+            height=floor.plan_height,
+            points=drawn,
+            stroke=max(floor.plan_width, floor.plan_height) // 200 or 1,
+        )
+
+    @admin.display(description=_("leases"))
+    def lease_history(self, unit):
+        """Every lease of the unit, newest first, each linked to its page."""
+        leases = unit_leases(unit)
+        if not leases:
+            return gettext("No leases yet.")
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
+            '<td class="number">{}</td><td class="number">{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:park_lease_change", args=[lease.pk]),
+                    tenant_name(lease.company),
+                    lease.start_date.isoformat(),
+                    lease.end_date.isoformat() if lease.end_date else gettext("open end"),
+                    LeaseStatus(lease.status_on(today())).label,
+                    lease.desks,
+                    format_vnd(lease.monthly_rent_vnd),
+                    lease.contract_number or "",
+                )
+                for lease in leases
+            ),
+        )
+        titles = (
+            gettext("Company"),
+            gettext("Start"),
+            gettext("End"),
+            gettext("Status today"),
+            gettext("Desks"),
+            gettext("Monthly rent"),
+            gettext("Contract"),
+        )
+        headings = format_html_join("", "<th>{}</th>", ((title,) for title in titles))
+        return format_html(
+            '<table class="unit-leases"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+            headings,
+            rows,
+        )
 
     def get_queryset(self, request):
         # Today's leased desks and tenant come with the page's one query (no per-row queries).

@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from park.maps import floor_map_png
-from park.models import Lease, Unit
+from park.models import Lease, LeaseStatus, Unit
 from tests.factories import (
     make_company,
     make_floor,
@@ -489,6 +489,32 @@ def test_the_dashboard_takes_a_park_and_a_day_and_survives_a_bad_date(admin_clie
     response = admin_client.get("/admin/park/park/occupancy/", {"on": "2027-02-30"})
     assert response.status_code == 200
     assert response.context["on"] == today()
+    assert messages_of(response) == ["“2027-02-30” is not a date (YYYY-MM-DD); showing today."]
+
+
+def test_the_dashboard_counts_meeting_rooms_in_the_area_but_not_as_desks(admin_client):
+    park = make_park(is_home=True)
+    floor = make_floor(park=park)
+    office = make_unit(floor=floor, code="A-1-01", capacity=8, area_m2="80.00")
+    room = make_unit(floor=floor, code="A-1-MR", kind="meeting_room", capacity=62, area_m2="70.00")
+    make_lease(unit=office, start_date=today() - timedelta(days=400), end_date=None)
+    make_lease(unit=room, start_date=today() - timedelta(days=400), end_date=None)
+
+    context = admin_client.get("/admin/park/park/occupancy/").context
+
+    [total] = context["totals"]
+    assert (total["units"], total["leased"], total["capacity"], str(total["rate"])) == (
+        2,
+        8,
+        8,
+        "1.0000",
+    )
+    assert (str(total["area_m2"]), str(total["leased_area_m2"])) == ("150.00", "150.00")
+    assert [(row["key"], row["leased"], row["capacity"]) for row in context["by_kind"]] == [
+        ("office", 8, 8),
+        ("meeting_room", 0, 0),
+    ]
+    assert (context["series"][-1]["leased"], context["series"][-1]["capacity"]) == (8, 8)
 
 
 def test_the_floor_page_shows_its_map(admin_client):
@@ -524,3 +550,49 @@ def test_the_map_and_dashboard_need_a_staff_login(client, user):
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
     assert client.get("/admin/park/park/occupancy/").status_code == 302
+
+
+# --- money and the unit page ----------------------------------------------------------------
+
+
+def test_the_lease_list_shows_the_rent_with_separators_and_dong(admin_client):
+    make_lease(unit=make_unit(monthly_rate_vnd=22_950_000))
+
+    english = page_of(admin_client.get("/admin/park/lease/"))
+    vietnamese = page_of(admin_client.get("/admin/park/lease/", HTTP_ACCEPT_LANGUAGE="vi"))
+
+    assert '<td class="field-monthly_rent">22,950,000 đ</td>' in english
+    assert '<td class="field-monthly_rent">22.950.000 đ</td>' in vietnamese
+
+
+def test_the_unit_page_lists_its_leases_and_draws_its_polygon(admin_client):
+    floor = make_floor(plan_width=1000, plan_height=600)
+    unit = make_unit(floor=floor, code="A-1-07", plan_polygon=[[0, 0], [100, 0], [100, 50]])
+    company = make_company(legal_name="Công ty Cổ phần Đồng Tháp", short_name="Đồng Tháp")
+    lease = make_lease(
+        unit=unit,
+        company=company,
+        start_date=date(2027, 1, 1),
+        end_date=date(2027, 12, 31),
+        monthly_rent_vnd=12_000_000,
+    )
+
+    page = page_of(admin_client.get(f"/admin/park/unit/{unit.pk}/change/"))
+
+    status = LeaseStatus(lease.status_on(today())).label
+    assert (
+        f'<tr><td><a href="/admin/park/lease/{lease.pk}/change/">Đồng Tháp</a></td>'
+        f"<td>2027-01-01</td><td>2027-12-31</td><td>{status}</td>"
+        '<td class="number">8</td><td class="number">12,000,000 đ</td><td></td></tr>'
+    ) in page
+    assert '<polygon points="0,0 100,0 100,50"' in page
+    assert 'viewBox="0 0 1000 600"' in page
+
+
+def test_a_unit_without_polygon_or_leases_says_so(admin_client):
+    unit = make_unit()
+
+    page = page_of(admin_client.get(f"/admin/park/unit/{unit.pk}/change/"))
+
+    assert "No polygon: the unit is not drawn on the floor map." in page
+    assert "No leases yet." in page
