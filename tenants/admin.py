@@ -8,7 +8,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -22,6 +25,7 @@ from core.admin import (
     service_action,
 )
 from core.errors import DomainError
+from core.formatting import format_vnd
 from tenants import services
 from tenants.logos import process_logo
 from tenants.models import (
@@ -116,11 +120,30 @@ class MemberInline(admin.TabularInline):
     extra = 0
 
 
-class ReportInline(admin.TabularInline):
+class ReportMoneyMixin:
+    """A report's amounts in dong as people read them (22,950,000,000 đ), not raw integers."""
+
+    @admin.display(description=_("revenue (VND)"), ordering="revenue_vnd")
+    def revenue(self, report):
+        return format_vnd(report.revenue_vnd)
+
+    @admin.display(description=_("R&D spend (VND)"), ordering="rnd_spend_vnd")
+    def rnd_spend(self, report):
+        return format_vnd(report.rnd_spend_vnd)
+
+
+# A report's fields as shown: the amounts in dong through ReportMoneyMixin.
+REPORT_SHOWN = [
+    {"revenue_vnd": "revenue", "rnd_spend_vnd": "rnd_spend"}.get(name, name)
+    for name in REPORT_WRITABLE
+]
+
+
+class ReportInline(ReportMoneyMixin, admin.TabularInline):
     """Reports are filed by representatives (or through the API) and never changed here."""
 
     model = TenantReport
-    fields = [*REPORT_WRITABLE, "submitted_at", "submitted_by"]
+    fields = [*REPORT_SHOWN, "submitted_at", "submitted_by"]
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -156,7 +179,15 @@ class CompanyAdmin(ReadableHistoryMixin, ServiceAdmin):
     list_filter = ["status", "sector", "directory_visible", "incubated"]
     search_fields = ["search_text"]  # see get_search_results: accents are ignored
     search_help_text = _("Names or tax code; accents are ignored (dong thap = Đồng Tháp).")
-    readonly_fields = ["id", "status", "incubated", "logo_preview", "version", "updated_at"]
+    readonly_fields = [
+        "id",
+        "status",
+        "incubated",
+        "logo_preview",
+        "current_leases",
+        "version",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["id", *COMPANY_IDENTITY_WRITABLE, "status"]}),
         (
@@ -170,6 +201,7 @@ class CompanyAdmin(ReadableHistoryMixin, ServiceAdmin):
                 ]
             },
         ),
+        (_("Leases"), {"fields": ["current_leases"]}),
         (_("Record"), {"fields": ["incubated", "version", "updated_at"]}),
     ]
     inlines = [ContactInline, MemberInline, ReportInline]
@@ -188,6 +220,47 @@ class CompanyAdmin(ReadableHistoryMixin, ServiceAdmin):
         return format_html(
             '<img src="{}" alt="" style="max-height:48px;max-width:96px">',
             company.logo_thumbnail.url,
+        )
+
+    @admin.display(description=_("current and upcoming leases"))
+    def current_leases(self, company):
+        """The units the company holds today or will hold, each linked to its lease. Read
+        through the reverse relation: tenants does not import park (park imports tenants)."""
+        if company.pk is None:
+            return "-"
+        leases = (
+            company.leases.filter(cancelled_at__isnull=True)
+            .exclude(end_date__lt=timezone.localdate())
+            .select_related("unit")
+            .order_by("start_date", "pk")
+        )
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
+            '<td style="text-align:right;white-space:nowrap">{}</td></tr>',
+            (
+                (
+                    reverse("admin:park_lease_change", args=[lease.pk]),
+                    lease.unit,
+                    date_format(lease.start_date),
+                    date_format(lease.end_date) if lease.end_date else _("open end"),
+                    lease.desks,
+                    format_vnd(lease.monthly_rent_vnd),
+                )
+                for lease in leases
+            ),
+        )
+        if not rows:
+            return _("No current or upcoming lease.")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("Unit"),
+            _("From"),
+            _("To"),
+            _("Desks"),
+            _("Monthly rent"),
+            rows,
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -267,16 +340,17 @@ class CompanyAdmin(ReadableHistoryMixin, ServiceAdmin):
 
 
 @admin.register(TenantReport)
-class TenantReportAdmin(ReadableHistoryMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+class TenantReportAdmin(ReportMoneyMixin, ReadableHistoryMixin, ReadOnlyMixin, SimpleHistoryAdmin):
     """Every company's reports, for the park's report to the authorities. Filed through
     report_submit, never changed or deleted: view-only (a save here would bypass the service
     and write a history row for nothing)."""
 
-    list_display = ["company", "year", "period", "revenue_vnd", "headcount", "it_headcount"]
+    list_display = ["company", "year", "period", "revenue", "headcount", "it_headcount"]
     list_filter = ["year", "period", "company__sector"]
     list_select_related = ["company"]
     search_fields = ["company__search_text"]
-    readonly_fields = [field.name for field in TenantReport._meta.fields]
+    fields = ["id", "company", *REPORT_SHOWN, "submitted_at", "submitted_by", "version"]
+    readonly_fields = fields
 
     def get_search_results(self, request, queryset, search_term):
         companies = companies_matching(Company.objects.all(), search_term)

@@ -1,13 +1,24 @@
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from park.services import lease_cancel
 from tenants import directory, services
 from tenants.directory import DirectoryChange
 from tenants.models import Company, TenantReport
-from tests.factories import make_company, make_contact, make_report, make_representative
+from tests.factories import (
+    make_company,
+    make_contact,
+    make_lease,
+    make_pool,
+    make_report,
+    make_representative,
+    make_unit,
+)
 from tests.tenants.images import image_bytes, upload
 
 
@@ -346,3 +357,113 @@ def test_the_history_shows_a_dash_not_none_for_no_reason_and_no_person(admin_cli
     table = page[start : page.index("</table>", start)]
     cells = [" ".join(cell.split()) for cell in re.findall(r"<td>(.*?)</td>", table, re.DOTALL)]
     assert cells[2:] == ["Created", "-", "-", ""]  # comment, changed by, reason, changes
+
+
+def _lease_rows(page: str) -> list[list[str]]:
+    """The company page's leases section: each row's link, then each cell's text."""
+    start = page.index("<tbody>", page.index("field-current_leases"))
+    body = page[start : page.index("</tbody>", start)]
+    return [
+        [
+            *re.findall(r'href="([^"]+)"', row),
+            *(re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)),
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
+
+
+def test_the_company_page_lists_its_current_and_upcoming_leases_with_readable_rent(
+    admin_client, company
+):
+    today = timezone.localdate()
+    make_lease(
+        company=company,
+        unit=make_unit(code="OLD-1"),
+        start_date=today - timedelta(days=400),
+        end_date=today - timedelta(days=30),
+    )
+    running = make_lease(
+        company=company,
+        unit=make_unit(code="A-2-08"),
+        start_date=today - timedelta(days=30),
+        end_date=today + timedelta(days=180),
+        monthly_rent_vnd=22_950_000,
+    )
+    upcoming = make_lease(
+        company=company,
+        unit=make_pool(code="CW-1"),
+        start_date=today + timedelta(days=200),
+        end_date=None,
+        desks=3,
+        monthly_rent_vnd=4_500_000,
+    )
+    cancelled = make_lease(
+        company=company,
+        unit=make_unit(code="GONE-1"),
+        start_date=today + timedelta(days=300),
+        end_date=today + timedelta(days=400),
+    )
+    lease_cancel(lease=cancelled, actor=None)
+
+    pages = [
+        admin_client.get(f"/admin/tenants/company/{company.pk}/change/", HTTP_ACCEPT_LANGUAGE=lang)
+        for lang in ("en", "vi")
+    ]
+
+    def shown(day):  # Django's English date, as the admin shows dates
+        with translation.override("en"):
+            return date_format(day)
+
+    assert _lease_rows(pages[0].content.decode()) == [
+        [
+            f"/admin/park/lease/{running.pk}/change/",
+            "A-2-08",
+            shown(running.start_date),
+            shown(running.end_date),
+            "8",  # an office's lease holds all its desks
+            "22,950,000 đ",
+        ],
+        [
+            f"/admin/park/lease/{upcoming.pk}/change/",
+            "CW-1",
+            shown(upcoming.start_date),
+            "open end",
+            "3",
+            "4,500,000 đ",
+        ],
+    ]
+    assert [row[-1] for row in _lease_rows(pages[1].content.decode())] == [
+        "22.950.000 đ",
+        "4.500.000 đ",
+    ]
+
+
+def test_a_company_without_leases_says_so_on_its_page(admin_client, company):
+    page = admin_client.get(f"/admin/tenants/company/{company.pk}/change/").content.decode()
+
+    assert "No current or upcoming lease." in page
+
+
+def test_report_amounts_show_grouped_in_dong_on_the_reports_list_and_the_company_page(
+    admin_client, company
+):
+    report = make_report(company, revenue_vnd=22_950_000_000, rnd_spend_vnd=1_500_000)
+
+    pages = [
+        admin_client.get(url).content.decode()
+        for url in (
+            "/admin/tenants/tenantreport/",
+            f"/admin/tenants/tenantreport/{report.pk}/change/",
+            f"/admin/tenants/company/{company.pk}/change/",
+        )
+    ]
+
+    assert re.findall(r'<td class="field-revenue">(.*?)</td>', pages[0]) == ["22,950,000,000 đ"]
+    assert [
+        re.findall(rf'field-{name}">.*?<div class="readonly">(.*?)</div>', pages[1], re.DOTALL)
+        for name in ("revenue", "rnd_spend")
+    ] == [["22,950,000,000 đ"], ["1,500,000 đ"]]
+    assert re.findall(r'<td class="field-revenue">\s*<p>(.*?)</p>', pages[2]) == [
+        "22,950,000,000 đ",
+        "-",  # the inline's empty form, which the admin's page always carries
+    ]
