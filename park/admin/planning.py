@@ -32,15 +32,15 @@ class UnitFilterForm(forms.Form):
     """The park / building / kind filters both pages share."""
 
     park = forms.ModelChoiceField(
-        label=_("park"), queryset=Park.objects.order_by("name"), required=False
+        label=_("Park"), queryset=Park.objects.order_by("name"), required=False
     )
     building = forms.ModelChoiceField(
-        label=_("building"),
+        label=_("Building"),
         queryset=Building.objects.select_related("park").order_by("park__name", "code"),
         required=False,
     )
     kind = forms.ChoiceField(
-        label=_("kind"), choices=[("", "---------"), *UnitKind.choices], required=False
+        label=_("Kind"), choices=[("", "---------"), *UnitKind.choices], required=False
     )
 
     def units(self):
@@ -55,9 +55,9 @@ class UnitFilterForm(forms.Form):
 
 
 class AvailabilityForm(UnitFilterForm):
-    start_date = forms.DateField(label=_("from"), widget=_date_input())
-    end_date = forms.DateField(label=_("to (inclusive)"), widget=_date_input())
-    desks = forms.IntegerField(label=_("desks"), min_value=1, initial=1, required=False)
+    start_date = forms.DateField(label=_("From"), widget=_date_input())
+    end_date = forms.DateField(label=_("To (inclusive)"), widget=_date_input())
+    desks = forms.IntegerField(label=_("Desks"), min_value=1, initial=1, required=False)
 
     field_order = ["start_date", "end_date", "desks", "park", "building", "kind"]
 
@@ -71,7 +71,7 @@ class AvailabilityForm(UnitFilterForm):
 
 class TimelineForm(UnitFilterForm):
     start_month = forms.DateField(
-        label=_("first month"),
+        label=_("First month"),
         required=False,
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),

@@ -142,7 +142,7 @@ def test_a_bad_month_on_the_timeline_is_said_and_the_page_starts_this_month(admi
 
     assert response.status_code == 200
     assert response.context["first_month"] == timezone.localdate().replace(day=1)
-    assert messages_of(response) == ["Ignored, not valid: first month."]
+    assert messages_of(response) == ["Ignored, not valid: First month."]
 
 
 def test_the_planning_pages_are_for_managers_only(client):
