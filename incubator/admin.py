@@ -2,11 +2,18 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import REVIEWERS_GROUP, User, is_manager
 from core.admin import ServiceAdmin, refusal_message, service_action
 from core.errors import DomainError
 from incubator import services
@@ -15,7 +22,6 @@ from incubator.models import (
     APPLICATION_WRITABLE,
     CRITERION_WRITABLE,
     ONBOARDING_ONLY,
-    PROGRAM_WRITABLE,
     TRANSITIONS,
     Application,
     ApplicationEvent,
@@ -26,7 +32,12 @@ from incubator.models import (
     ReviewAssignment,
     Role,
 )
-from incubator.selectors import applications_matching, company_matching
+from incubator.selectors import (
+    applications_matching,
+    assignments_of,
+    company_matching,
+    program_ranking,
+)
 from park.models import Unit, UnitKind
 from tenants.models import Company
 
@@ -39,19 +50,67 @@ class CriterionInline(admin.TabularInline):
     extra = 0
 
 
+class WorkspaceUnitField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return f"{unit.code} · {unit.name}" if unit.name else unit.code
+
+
+# The program page in the order a manager fills it in (the same fields as PROGRAM_WRITABLE).
+PROGRAM_FIELDSETS = [
+    (None, {"fields": ["name", "slug", "description"]}),
+    (_("Call for applications"), {"fields": ["opens_at", "closes_at", "requires_pitch_deck"]}),
+    (_("Cohort"), {"fields": ["seats", "incubation_months", "workspace_unit"]}),
+    (None, {"fields": ["is_published"]}),
+]
+
+
 @admin.register(Program)
 class ProgramAdmin(ServiceAdmin):
-    fields = PROGRAM_WRITABLE
+    fieldsets = PROGRAM_FIELDSETS
     list_display = ["name", "status", "opens_at", "closes_at", "seats", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    raw_id_fields = ["workspace_unit"]
     inlines = [CriterionInline]
 
     @admin.display(description=_("status"))
     def status(self, program):
         return program.status
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "workspace_unit":
+            # The coworking pools (program_check refuses any other kind).
+            return WorkspaceUnitField(
+                queryset=Unit.objects.filter(kind=UnitKind.COWORKING).order_by("code"),
+                required=False,
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        ranking = path(
+            "<path:object_id>/ranking/",
+            self.admin_site.admin_view(self.ranking_view),
+            name="incubator_program_ranking",
+        )
+        return [ranking, *super().get_urls()]
+
+    def ranking_view(self, request, object_id):
+        """The same ranking as the API's /programs/{id}/ranking/ (managers only)."""
+        if not is_manager(request.user):
+            raise PermissionDenied
+        program = self.get_object(request, object_id)
+        if program is None:
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Ranking of %(program)s") % {"program": program},
+            "opts": self.model._meta,
+            "original": program,
+            "rows": [{**row, "rank": rank} for rank, row in enumerate(program_ranking(program), 1)],
+        }
+        return TemplateResponse(request, "admin/incubator/program/ranking.html", context)
 
     def create_record(self, data, *, actor):
         return services.program_create(data=data, actor=actor)
@@ -102,11 +161,31 @@ class AssignmentInline(admin.TabularInline):
 
 class ReviewInline(admin.TabularInline):
     model = Review
-    fields = ["reviewer", "recommendation", "score", "scores", "comment"]
+    fields = ["reviewer", "recommendation", "score", "criterion_scores", "comment"]
     readonly_fields = fields
     extra = 0
     max_num = 0
     can_delete = False
+
+    @admin.display(description=_("scores"))
+    def criterion_scores(self, review):
+        """Each criterion's name and score (the review stores them keyed by criterion id)."""
+        criteria = Criterion.objects.filter(program_id=review.application.program_id)
+        rows = [
+            (
+                criterion.name,
+                gettext("not scored")
+                if review.scores.get(str(criterion.pk)) is None
+                else f"{review.scores[str(criterion.pk)]}/{criterion.max_score}",
+            )
+            for criterion in criteria.order_by("order", "pk")
+        ]
+        if not rows:
+            return "-"
+        return format_html(
+            '<ul class="criterion-scores">{}</ul>',
+            format_html_join("", "<li>{}: {}</li>", rows),
+        )
 
 
 # The targets a manager requests (onboarding has its own action and form).
@@ -189,6 +268,25 @@ def onboard(modeladmin, request, queryset):
     return render(request, "admin/incubator/application/onboard.html", context)
 
 
+class ReviewerField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.full_name} <{user.email}>" if user.full_name else user.email
+
+
+class ReviewerAssignForm(forms.Form):
+    reviewer = ReviewerField(label=_("reviewer"), queryset=User.objects.none())
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The reviewers not yet assigned; reviewer_assign keeps the rules (not the applicant).
+        self.fields["reviewer"].queryset = (
+            User.objects.filter(groups__name=REVIEWERS_GROUP, is_active=True)
+            .exclude(review_assignments__application=application)
+            .order_by("email")
+            .distinct()
+        )
+
+
 @admin.register(Application)
 class ApplicationAdmin(ServiceAdmin):
     """Read-only fields: an application changes through the actions (and the services) only."""
@@ -201,13 +299,148 @@ class ApplicationAdmin(ServiceAdmin):
     readonly_fields = [
         "program",
         "applicant",
-        *APPLICATION_WRITABLE,
+        *[("team_members" if name == "team" else name) for name in APPLICATION_WRITABLE],
+        "pitch_decks",
         *APPLICATION_SERVICES_OWN,
         "version",
     ]
     fields = readonly_fields
     inlines = [EventInline, AssignmentInline, ReviewInline]
     actions = [*[_transition_action(to) for to in MANAGER_TARGETS], onboard]
+
+    @admin.display(description=_("team"))
+    def team_members(self, application):
+        members = application.team or []
+        if not members:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (member.get("name", ""), member.get("email", ""), member.get("role", ""))
+                for member in members
+            ),
+        )
+        return format_html(
+            '<table class="team"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            gettext("Name"),
+            gettext("Email"),
+            gettext("Role"),
+            rows,
+        )
+
+    @admin.display(description=_("pitch decks"))
+    def pitch_decks(self, application):
+        links = [
+            (
+                reverse(
+                    "admin:incubator_application_attachment",
+                    args=[application.pk, attachment.pk],
+                ),
+                attachment.file_name,
+                attachment.size_bytes // 1024 or 1,
+            )
+            for attachment in application.attachments.order_by("created_at", "pk")
+        ]
+        if not links:
+            return "-"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}" download>{}</a> ({} KB)',
+            links,
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only: the page has no Save; changes go through the actions
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/reviewers/",
+                self.admin_site.admin_view(self.reviewers_view),
+                name="incubator_application_reviewers",
+            ),
+            path(
+                "<path:object_id>/attachments/<uuid:attachment_id>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="incubator_application_attachment",
+            ),
+        ]
+        return [*urls, *super().get_urls()]
+
+    def _managed_application(self, request, object_id) -> Application:
+        if not is_manager(request.user):
+            raise PermissionDenied
+        application = self.get_object(request, object_id)
+        if application is None:
+            raise Http404
+        return application
+
+    def attachment_view(self, request, object_id, attachment_id):
+        """A pitch deck from private storage, to managers only."""
+        application = self._managed_application(request, object_id)
+        attachment = application.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise Http404
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            content_type="application/pdf",
+            filename=attachment.file_name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def reviewers_view(self, request, object_id):
+        """Assign a reviewer to the application or unassign one, through the services."""
+        application = self._managed_application(request, object_id)
+        form = ReviewerAssignForm(application=application)
+        if request.method == "POST" and "unassign" in request.POST:
+            assignment = next(
+                (a for a in assignments_of(application) if str(a.pk) == request.POST["unassign"]),
+                None,
+            )
+            if assignment is None:
+                self.message_user(request, gettext("No such reviewer."), messages.ERROR)
+            else:
+                try:
+                    services.reviewer_unassign(assignment=assignment, actor=request.user)
+                    self.message_user(
+                        request,
+                        gettext("%(user)s is no longer a reviewer of this application.")
+                        % {"user": assignment.reviewer.email},
+                    )
+                except (DomainError, ValidationError) as error:
+                    self.message_user(request, refusal_message(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        if request.method == "POST":
+            form = ReviewerAssignForm(request.POST, application=application)
+            if form.is_valid():
+                reviewer = form.cleaned_data["reviewer"]
+                try:
+                    services.reviewer_assign(
+                        application=application, reviewer=reviewer, actor=request.user
+                    )
+                except (DomainError, ValidationError) as error:
+                    form.add_error("reviewer", refusal_message(error))
+                else:
+                    self.message_user(
+                        request,
+                        gettext("%(user)s now reviews this application.")
+                        % {"user": reviewer.email},
+                    )
+                    return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reviewers of %(application)s") % {"application": application},
+            "opts": self.model._meta,
+            "original": application,
+            "assignments": assignments_of(application),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/incubator/application/reviewers.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         return applications_matching(queryset, search_term), False

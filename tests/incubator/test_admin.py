@@ -3,18 +3,24 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from incubator.models import Application, Criterion, Program
+from incubator.models import Application, Criterion, Program, ReviewAssignment
+from incubator.services import attachment_add
 from park.models import Lease
 from tenants.models import CompanyMember
 from tests.factories import (
     make_application,
+    make_assignment,
     make_company,
+    make_pdf,
     make_pool,
     make_program,
     make_representative,
     make_review,
+    make_reviewer,
     make_tax_code,
+    make_user,
 )
 
 
@@ -68,14 +74,6 @@ def test_a_manager_adds_a_program_with_criteria_through_the_service(admin_client
 
 @pytest.mark.django_db
 def test_the_program_form_shows_the_services_refusals(admin_client):
-    office = make_pool(desks=2)
-    office.kind = "office"
-    office.save()
-    response = admin_client.post(
-        "/admin/incubator/program/add/", program_form(workspace_unit=str(office.pk))
-    )
-    assert response.status_code == 200
-    assert "must be a coworking desk pool" in response.content.decode()
     backwards = admin_client.post(
         "/admin/incubator/program/add/", program_form(closes_at_0="2027-01-01")
     )
@@ -266,3 +264,202 @@ def test_a_manager_deletes_an_unused_program_through_the_service(admin_client, m
     assert not Program.objects.filter(pk=program.pk).exists()
     deleted = Program.history.filter(id=program.pk, history_type="-").get()
     assert deleted.history_user == manager
+
+
+@pytest.mark.django_db
+def test_the_program_page_offers_only_coworking_pools_as_workspace_units(admin_client):
+    pool = make_pool(desks=4)
+    office = make_pool(desks=2)
+    office.kind = "office"
+    office.save()
+    response = admin_client.get("/admin/incubator/program/add/")
+    choices = response.context["adminform"].form.fields["workspace_unit"].queryset
+    assert list(choices) == [pool]
+    refused = admin_client.post(
+        "/admin/incubator/program/add/", program_form(workspace_unit=str(office.pk))
+    )
+    assert refused.status_code == 200
+    assert Program.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_program_page_shows_its_fields_in_the_order_a_manager_fills_them_in(admin_client):
+    response = admin_client.get("/admin/incubator/program/add/")
+    assert list(response.context["adminform"].form.fields) == [
+        "name",
+        "slug",
+        "description",
+        "opens_at",
+        "closes_at",
+        "requires_pitch_deck",
+        "seats",
+        "incubation_months",
+        "workspace_unit",
+        "is_published",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_program_ranking_page_lists_the_api_ranking_best_score_first(admin_client):
+    program = make_program()
+    first = make_application(program=program, state="interview")
+    second = make_application(program=program, state="interview")
+    make_application(program=program)  # a draft is not ranked
+    [team, market] = Criterion.objects.filter(program=program).order_by("order")
+    make_review(second, scores={str(team.pk): 10, str(market.pk): 5}, recommendation="accept")
+    change = admin_client.get(f"/admin/incubator/program/{program.pk}/change/")
+    assert f"/admin/incubator/program/{program.pk}/ranking/" in change.content.decode()
+    response = admin_client.get(f"/admin/incubator/program/{program.pk}/ranking/")
+    assert response.status_code == 200
+    assert [
+        (row["rank"], row["startup_name"], row["reviews"]) for row in response.context["rows"]
+    ] == [
+        (1, second.startup_name, 1),
+        (2, first.startup_name, 0),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_ranking_of_an_unknown_program_is_a_404(admin_client):
+    response = admin_client.get("/admin/incubator/program/not-a-uuid/ranking/")
+    assert response.status_code == 404
+
+
+def reviewers_url(application):
+    return f"/admin/incubator/application/{application.pk}/reviewers/"
+
+
+@pytest.mark.django_db
+def test_a_manager_assigns_a_reviewer_from_the_application_page(admin_client, manager):
+    application = make_application(state="screening")
+    reviewer = make_reviewer()
+    page = admin_client.get(reviewers_url(application))
+    assert list(page.context["form"].fields["reviewer"].queryset) == [reviewer]
+    response = admin_client.post(reviewers_url(application), {"reviewer": str(reviewer.pk)})
+    assert response.status_code == 302
+    [assignment] = ReviewAssignment.objects.filter(application=application)
+    assert assignment.reviewer == reviewer
+    assert assignment.history.get().history_user == manager
+
+
+@pytest.mark.django_db
+def test_assigning_the_applicant_as_reviewer_is_a_form_error_and_nothing_is_written(
+    admin_client,
+):
+    applicant = make_reviewer()
+    application = make_application(applicant=applicant, state="screening")
+    response = admin_client.post(reviewers_url(application), {"reviewer": str(applicant.pk)})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "reviewer": ["The applicant cannot review their own application."]
+    }
+    assert ReviewAssignment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_user_who_is_not_a_reviewer_cannot_be_picked(admin_client):
+    application = make_application(state="screening")
+    outsider = make_user()
+    response = admin_client.post(reviewers_url(application), {"reviewer": str(outsider.pk)})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["reviewer"]
+    assert ReviewAssignment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_manager_unassigns_a_reviewer_who_has_not_reviewed(admin_client):
+    application = make_application(state="screening")
+    assignment = make_assignment(application)
+    response = admin_client.post(
+        reviewers_url(application), {"unassign": str(assignment.pk)}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{assignment.reviewer.email} is no longer a reviewer of this application."
+    ]
+    assert ReviewAssignment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_unassigning_a_reviewer_who_reviewed_is_refused_with_a_message(admin_client):
+    application = make_application(state="interview")
+    review = make_review(application)
+    assignment = ReviewAssignment.objects.get(application=application)
+    response = admin_client.post(
+        reviewers_url(application), {"unassign": str(assignment.pk)}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "This reviewer has already reviewed the application."
+    ]
+    assert list(ReviewAssignment.objects.values_list("reviewer", flat=True)) == [review.reviewer_id]
+
+
+@pytest.mark.django_db
+def test_the_application_page_shows_the_team_as_a_table_and_scores_by_criterion(admin_client):
+    application = make_application(state="interview")
+    [team, market] = Criterion.objects.filter(program=application.program).order_by("order")
+    make_review(application, scores={str(team.pk): 8, str(market.pk): None})
+    response = admin_client.get(f"/admin/incubator/application/{application.pk}/change/")
+    page = response.content.decode()
+    member = application.team[0]
+    assert f"<tr><td>{member['name']}</td><td>{member['email']}</td><td>CEO</td></tr>" in page
+    assert "<li>Team: 8/10</li><li>Market: not scored</li>" in page
+    assert '"role": "CEO"' not in page
+
+
+@pytest.mark.django_db
+def test_the_read_only_application_page_has_no_save_button(admin_client):
+    application = make_application(state="screening")
+    page = admin_client.get(f"/admin/incubator/application/{application.pk}/change/")
+    html = page.content.decode()
+    assert 'name="_save"' not in html
+    assert 'name="_continue"' not in html
+    assert reviewers_url(application) in html
+
+
+@pytest.mark.django_db
+def test_a_manager_downloads_a_pitch_deck_from_the_application_page(admin_client):
+    application = make_application()
+    attachment = attachment_add(
+        application=application,
+        file=SimpleUploadedFile("Bản trình bày.pdf", make_pdf()),
+        actor=application.applicant,
+    )
+    url = f"/admin/incubator/application/{application.pk}/attachments/{attachment.pk}/"
+    page = admin_client.get(f"/admin/incubator/application/{application.pk}/change/")
+    assert url in page.content.decode()
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == make_pdf()
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''B%E1%BA%A3n%20tr%C3%ACnh%20b%C3%A0y.pdf"
+    )
+
+
+@pytest.mark.django_db
+def test_a_pitch_deck_of_another_application_is_a_404(admin_client):
+    application = make_application()
+    other = make_application()
+    attachment = attachment_add(
+        application=other,
+        file=SimpleUploadedFile("deck.pdf", make_pdf()),
+        actor=other.applicant,
+    )
+    url = f"/admin/incubator/application/{application.pk}/attachments/{attachment.pk}/"
+    assert admin_client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_who_are_not_managers_cannot_download_a_pitch_deck(client):
+    application = make_application()
+    attachment = attachment_add(
+        application=application,
+        file=SimpleUploadedFile("deck.pdf", make_pdf()),
+        actor=application.applicant,
+    )
+    staff = make_user()
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    client.force_login(staff)
+    url = f"/admin/incubator/application/{application.pk}/attachments/{attachment.pk}/"
+    assert client.get(url).status_code == 403
