@@ -1,5 +1,9 @@
 """Demo chain for `manage.py seed_demo`: the Quang Trung Software City chain, our park as a
-member and one partner. Idempotent (keyed by names and slugs), through services."""
+member and one example partner. Idempotent (keyed by names and slugs), through services.
+
+The partner is an example: its address (`.example`, reserved, RFC 2606) never resolves, so
+it is seeded inactive and says so in its name; a manager sets its real URL and API key and
+activates it to sync (the sync is queued, never run in the admin's request)."""
 
 from datetime import date
 
@@ -9,17 +13,19 @@ from chain.services import chain_create, membership_create, partner_create
 from park.models import Park
 
 DEMO_CHAIN = "Chuỗi Công viên Phần mềm Quang Trung"
+DEMO_COORDINATOR = "Công viên Phần mềm Quang Trung"
 DEMO_PARTNER = {
-    "name": "Công viên Phần mềm Quang Trung",
+    "name": "Công viên Phần mềm Quang Trung (example)",
     "slug": "quang-trung",
     "base_url": "https://qtsc.example/",
     "province": "Hồ Chí Minh",
+    "is_active": False,
 }
 
 
 def seed_chain(actor: User | None) -> Chain:
     chain = Chain.objects.filter(name=DEMO_CHAIN).first() or chain_create(
-        data={"name": DEMO_CHAIN, "coordinator": DEMO_PARTNER["name"]}, actor=actor
+        data={"name": DEMO_CHAIN, "coordinator": DEMO_COORDINATOR}, actor=actor
     )
     home = Park.objects.filter(is_home=True).first()
     if home is not None and not Membership.objects.filter(chain=chain, park=home).exists():

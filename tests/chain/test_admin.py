@@ -1,12 +1,25 @@
 """The chain's admin: saves and actions go through chain/services.py; deliveries, mirrors and
 keys are read-only lists."""
 
+import base64
 import uuid
 
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from chain.models import Chain, Membership, Partner, PartnerCompany, PartnerCompanyNote, PartnerKey
-from chain.services import partner_api_key, partner_for_key, partner_update
+from chain.demo import seed_chain
+from chain.models import (
+    Chain,
+    Membership,
+    Partner,
+    PartnerCompany,
+    PartnerCompanyNote,
+    PartnerKey,
+    WebhookDelivery,
+    WebhookSecret,
+)
+from chain.services import partner_api_key, partner_for_key, partner_update, secret_bytes
+from tests.factories import make_user
 
 
 def test_the_admin_lists_partners_deliveries_and_mirrors(admin_client, partner):
@@ -227,3 +240,125 @@ def test_a_note_added_in_the_admin_is_written_by_the_manager(admin_client, admin
         admin_user,
         text,
     )
+
+
+# --- the partner page: a queued sync, keys, secrets, deliveries ------------------------------
+
+
+def partner_url(partner, suffix="change/") -> str:
+    return f"/admin/chain/partner/{partner.pk}/{suffix}"
+
+
+def queued_syncs() -> list[tuple[str, list]]:
+    return [
+        (row.task_path, row.args_kwargs["args"])
+        for row in DBTaskResult.objects.order_by("enqueued_at")
+    ]
+
+
+def test_sync_now_on_the_partner_page_queues_a_sync_and_returns_at_once(
+    admin_client, partner, django_capture_on_commit_callbacks
+):
+    assert "Sync now" in admin_client.get(partner_url(partner)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(partner_url(partner, "sync/"), follow=True)
+    assert response.redirect_chain == [(partner_url(partner), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Sync of Công viên Phần mềm Quang Trung queued: its result shows on the partner's page "
+        "once it has run."
+    ]
+    assert queued_syncs() == [("chain.tasks.sync_partner", ["quang-trung"])]
+    partner.refresh_from_db()
+    assert (partner.last_synced_at, partner.last_error) == (None, "")
+
+
+def test_the_sync_now_list_action_queues_instead_of_syncing(
+    admin_client, partner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/chain/partner/",
+            {"action": "sync_now", "_selected_action": [str(partner.pk)]},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert queued_syncs() == [("chain.tasks.sync_partner", ["quang-trung"])]
+    partner.refresh_from_db()
+    assert (partner.last_synced_at, partner.last_error) == (None, "")
+
+
+def test_an_inactive_partner_is_not_queued_and_the_manager_is_told(
+    admin_client, partner, django_capture_on_commit_callbacks
+):
+    partner = partner_update(partner=partner, data={"is_active": False}, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(partner_url(partner, "sync/"), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Công viên Phần mềm Quang Trung is inactive: activate it to sync it."
+    ]
+    assert queued_syncs() == []
+
+
+def test_opening_the_sync_address_queues_nothing(
+    admin_client, partner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.get(partner_url(partner, "sync/"))
+    assert (response.status_code, response["Location"]) == (302, partner_url(partner))
+    assert queued_syncs() == []
+
+
+def test_the_partner_page_shows_the_outcome_of_the_last_sync(admin_client, partner):
+    Partner.objects.filter(pk=partner.pk).update(last_error="HTTP 503 from the partner")
+    page = admin_client.get(partner_url(partner)).content.decode()
+    assert "HTTP 503 from the partner" in page
+    assert "failing" in page
+
+
+def test_the_partner_page_creates_a_key_and_shows_it_once(admin_client, partner):
+    response = admin_client.post(partner_url(partner, "keys/create/"), follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    key = message.rsplit(" ", 1)[-1]
+    assert partner_for_key(key) == partner
+    [record] = PartnerKey.objects.filter(partner=partner)
+    page = admin_client.get(partner_url(partner)).content.decode()
+    assert f"<td>{record.prefix}</td>" in page
+    assert key not in page
+
+
+def test_the_partner_page_creates_a_webhook_secret_and_shows_it_once(admin_client, partner):
+    response = admin_client.post(partner_url(partner, "webhook-secrets/create/"), follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    secret = message.rsplit(" ", 1)[-1]
+    [record] = WebhookSecret.objects.filter(partner=partner)
+    assert secret.startswith("whsec_")
+    assert secret_bytes(record) == base64.b64decode(secret.removeprefix("whsec_"))
+    assert secret not in admin_client.get(partner_url(partner)).content.decode()
+
+
+def test_the_partner_page_lists_its_recent_deliveries(admin_client, partner):
+    delivery = WebhookDelivery.objects.create(
+        partner=partner, webhook_id="wh_0001", seq=7, next_attempt_at=timezone.now()
+    )
+    page = admin_client.get(partner_url(partner)).content.decode()
+    link = f'<a href="/admin/chain/webhookdelivery/{delivery.pk}/change/">wh_0001</a>'
+    assert f"<td>{link}</td><td>7</td>" in page
+
+
+def test_staff_who_are_not_managers_cannot_queue_a_sync_or_make_a_key(client, partner):
+    staff = make_user()
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    client.force_login(staff)
+    for suffix in ("sync/", "keys/create/", "webhook-secrets/create/"):
+        assert client.post(partner_url(partner, suffix)).status_code == 403, suffix
+    assert queued_syncs() == []
+    assert list(PartnerKey.objects.all()) == []
+    assert list(WebhookSecret.objects.all()) == []
+
+
+def test_the_demo_partner_is_an_inactive_example(home_park):
+    seed_chain(None)
+    [demo] = Partner.objects.all()
+    assert (demo.name, demo.is_active) == ("Công viên Phần mềm Quang Trung (example)", False)
+    assert Chain.objects.get().coordinator == "Công viên Phần mềm Quang Trung"
