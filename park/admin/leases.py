@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceAdmin, ServiceForm, service_action
+from core.admin import ServiceAdmin, ServiceForm, csv_export_action, service_action
 from core.errors import DomainError
 from core.formatting import format_vnd
 from park import services
@@ -225,6 +225,22 @@ class LeaseAdmin(ServiceAdmin):
             description=_("Cancel (before the start)"),
             done_message=_("%(count)d lease(s) cancelled."),
             call=_cancel,
+        ),
+        csv_export_action(
+            fields=[
+                (_("Unit"), "unit__code"),
+                (_("Company"), "company__legal_name"),
+                "company__tax_code",
+                "start_date",
+                "end_date",
+                "desks",
+                "monthly_rent_vnd",
+                "deposit_vnd",
+                "contract_number",
+                (_("Status today"), lambda lease: LeaseStatus(lease.status_on(today())).label),
+            ],
+            filename="leases.csv",
+            prepare=_with_unit_and_company,
         ),
     ]
     shown_on_change = [

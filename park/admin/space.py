@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceAdmin
+from core.admin import ServiceAdmin, csv_export_action
 from core.formatting import format_vnd
 from park import services
 from park.admin import dashboard, planning
@@ -222,6 +222,22 @@ class UnitAdmin(ServiceAdmin):
     search_fields = ["code", "name"]
     ordering = ["code"]
     shown_on_change = ["polygon_preview", "lease_history"]
+    actions = [
+        csv_export_action(
+            fields=[
+                "code",
+                "name",
+                (_("Building"), "floor__building__name"),
+                "kind",
+                "area_m2",
+                "capacity",
+                "monthly_rate_vnd",
+                "is_active",
+            ],
+            filename="units.csv",
+            prepare=lambda units: units.select_related("floor__building"),
+        )
+    ]
 
     def get_fields(self, request, obj=None):
         return [*UNIT_WRITABLE, *(self.shown_on_change if obj else [])]

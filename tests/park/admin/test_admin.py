@@ -596,3 +596,29 @@ def test_a_unit_without_polygon_or_leases_says_so(admin_client):
 
     assert "No polygon: the unit is not drawn on the floor map." in page
     assert "No leases yet." in page
+
+
+def test_leases_and_units_export_as_csv_from_their_lists(admin_client):
+    unit = make_unit(code="A-1-01", name="=cmd")
+    lease = make_lease(
+        unit=unit, start_date=date(2031, 1, 1), end_date=date(2031, 12, 31), monthly_rent_vnd=5
+    )
+    company = lease.company
+
+    leases = admin_client.post(
+        "/admin/park/lease/", {"action": "export_csv", "_selected_action": [str(lease.pk)]}
+    )
+    units = admin_client.post(
+        "/admin/park/unit/", {"action": "export_csv", "_selected_action": [str(unit.pk)]}
+    )
+
+    assert leases["Content-Disposition"] == 'attachment; filename="leases.csv"'
+    assert leases.content.decode("utf-8-sig").split("\r\n")[1:] == [
+        f"A-1-01,{company.legal_name},{company.tax_code},2031-01-01,2031-12-31,"
+        f"{lease.desks},5,0,,Upcoming",
+        "",
+    ]
+    assert units.content.decode("utf-8-sig").split("\r\n")[1] == (
+        f"A-1-01,'=cmd,{unit.floor.building.name},Office,{unit.area_m2},{unit.capacity},"
+        f"{unit.monthly_rate_vnd},Yes"
+    )
