@@ -18,6 +18,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import is_manager
 from chain import services
@@ -164,6 +166,7 @@ class PartnerAdmin(ServiceAdmin):
     search_fields = ["name", "slug"]
     readonly_fields = [
         "sync_status",
+        "queued_sync",
         "last_synced_at",
         "last_error",
         "webhook_disabled_at",
@@ -181,7 +184,10 @@ class PartnerAdmin(ServiceAdmin):
             return [(None, {"fields": partner})]
         return [
             (None, {"fields": partner}),
-            (_("Sync"), {"fields": ["sync_status", "last_synced_at", "last_error"]}),
+            (
+                _("Sync"),
+                {"fields": ["sync_status", "queued_sync", "last_synced_at", "last_error"]},
+            ),
             (_("Keys"), {"fields": ["keys"]}),
             (
                 _("Webhooks"),
@@ -205,6 +211,25 @@ class PartnerAdmin(ServiceAdmin):
         if partner.last_synced_at is None:
             return _("never synced")
         return _("ok")
+
+    @admin.display(description=_("queued sync"))
+    def queued_sync(self, partner):
+        """A sync of this partner waiting for (or running on) the task worker, if any."""
+        pending = DBTaskResult.objects.filter(
+            task_path=sync_partner.module_path,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        ).order_by("enqueued_at")
+        for queued in pending:
+            if queued.args_kwargs.get("args", [None])[:1] == [partner.slug]:
+                return gettext(
+                    "queued at %(at)s, %(status)s (reload the page to see its result)"
+                ) % {
+                    "at": _when(queued.enqueued_at),
+                    "status": gettext("running")
+                    if queued.status == TaskResultStatus.RUNNING
+                    else gettext("waiting"),
+                }
+        return "-"
 
     @admin.display(description=_("keys"))
     def keys(self, partner):

@@ -19,6 +19,7 @@ from chain.models import (
     WebhookSecret,
 )
 from chain.services import partner_api_key, partner_for_key, partner_update, secret_bytes
+from tests.chain.factories import make_partner
 from tests.factories import make_user
 
 
@@ -272,6 +273,32 @@ def test_sync_now_on_the_partner_page_queues_a_sync_and_returns_at_once(
     assert (partner.last_synced_at, partner.last_error) == (None, "")
 
 
+def readonly_value(response, name: str) -> str:
+    """The text of the read-only field `name` as the change page shows it."""
+    [value] = [
+        field.contents()
+        for fieldset in response.context["adminform"]
+        for line in fieldset
+        for field in line
+        if field.is_readonly and field.field["name"] == name
+    ]
+    return value
+
+
+def test_the_partner_page_says_a_sync_is_waiting_until_the_worker_has_run_it(
+    admin_client, partner, django_capture_on_commit_callbacks
+):
+    other = make_partner(name="Công viên Phần mềm Đà Nẵng", slug="da-nang")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(partner_url(other, "sync/"))
+    assert readonly_value(admin_client.get(partner_url(partner)), "queued_sync") == "-"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(partner_url(partner, "sync/"), follow=True)
+    shown = readonly_value(response, "queued_sync")
+    assert shown.startswith("queued at ")
+    assert shown.endswith(", waiting (reload the page to see its result)")
+
+
 def test_the_sync_now_list_action_queues_instead_of_syncing(
     admin_client, partner, django_capture_on_commit_callbacks
 ):
@@ -310,9 +337,9 @@ def test_opening_the_sync_address_queues_nothing(
 
 def test_the_partner_page_shows_the_outcome_of_the_last_sync(admin_client, partner):
     Partner.objects.filter(pk=partner.pk).update(last_error="HTTP 503 from the partner")
-    page = admin_client.get(partner_url(partner)).content.decode()
-    assert "HTTP 503 from the partner" in page
-    assert "failing" in page
+    response = admin_client.get(partner_url(partner))
+    assert readonly_value(response, "sync_status") == "failing"
+    assert readonly_value(response, "last_error") == "HTTP 503 from the partner"
 
 
 def test_the_partner_page_creates_a_key_and_shows_it_once(admin_client, partner):
