@@ -167,6 +167,9 @@ class ReviewInline(admin.TabularInline):
     max_num = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("application", "reviewer")
+
     @admin.display(description=_("scores"))
     def criterion_scores(self, review):
         """Each criterion's name and score (the review stores them keyed by criterion id)."""
