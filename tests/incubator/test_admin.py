@@ -463,3 +463,21 @@ def test_staff_who_are_not_managers_cannot_download_a_pitch_deck(client):
     client.force_login(staff)
     url = f"/admin/incubator/application/{application.pk}/attachments/{attachment.pk}/"
     assert client.get(url).status_code == 403
+
+
+def test_applications_export_as_csv_with_labels_and_safe_text(admin_client):
+    application = make_application(state="submitted", startup_name="=Nông Trại Số")
+
+    response = admin_client.post(
+        "/admin/incubator/application/",
+        {"action": "export_csv", "_selected_action": [str(application.pk)]},
+    )
+
+    assert response["Content-Disposition"] == 'attachment; filename="applications.csv"'
+    header, row, end = response.content.decode("utf-8-sig").split("\r\n")
+    assert header.split(",")[:3] == ["Program", "Startup name", "Applicant"]
+    assert row.startswith(
+        f"{application.program.name},'=Nông Trại Số,{application.applicant.email},"
+    )
+    assert ",Submitted," in row
+    assert end == ""
