@@ -203,6 +203,9 @@ ENGLISH_ON_VIETNAMESE_PAGES = [
     "Log out",
     "Go",
     "Today",
+    "Model name",
+    "Choose a date",
+    "Changed by",
     # TODO(#13): add "Move to", "Set status to", "Unit", "Company", "By building" and
     # "By floor" once incubator/admin.py, tenants/admin.py and park/models.py translate them.
 ]
@@ -223,8 +226,8 @@ LINK_SQUEEZED = """() => Array.from(document.querySelectorAll("#content a"))
 
 
 def admin_pages(manager) -> list[str]:
-    """The changelist, the add page (when the manager may add) and one change page of every
-    model registered with the admin."""
+    """The changelist, the add page (when the manager may add), and one change page and its
+    history of every model registered with the admin."""
     from django.contrib import admin
     from django.test import RequestFactory
 
@@ -240,8 +243,12 @@ def admin_pages(manager) -> list[str]:
             urls.append(f"{base}add/")
         first = model._default_manager.order_by("pk").first()
         if first is not None:
-            urls.append(f"{base}{first.pk}/change/")
+            urls += [f"{base}{first.pk}/change/", f"{base}{first.pk}/history/"]
     return urls
+
+
+INDEX_LINKS = """() => Array.from(document.querySelectorAll("#content-main a[href^='/admin/']"))
+    .map(link => link.pathname)"""
 
 
 def english_words_on(page) -> list[str]:
@@ -280,6 +287,8 @@ def test_every_admin_page_fits_1400_px_and_speaks_the_managers_language(
         page = context.new_page()
         page.set_default_timeout(15_000)
         log_in(page, live_server, manager)
+        # The index's own pages too (the park's dashboards), beside the models' pages.
+        urls += [url for url in dict.fromkeys(page.evaluate(INDEX_LINKS)) if url not in urls]
         for url in urls:
             response = page.goto(f"{live_server.url}{url}")
             if response.status >= 500:
