@@ -115,3 +115,10 @@ def test_history_is_lich_su_not_a_memo(vietnamese_client):
 
     assert ">Lịch sử</a>" in page
     assert "Bản ghi nhớ" not in page
+
+
+def test_the_add_button_says_add_a_lease_not_add_to_one(vietnamese_client):
+    page = vietnamese_client.get("/admin/park/lease/").content.decode()
+
+    assert "Thêm hợp đồng thuê" in page
+    assert "Thêm vào" not in page
