@@ -122,3 +122,12 @@ def test_the_add_button_says_add_a_lease_not_add_to_one(vietnamese_client):
 
     assert "Thêm hợp đồng thuê" in page
     assert "Thêm vào" not in page
+
+
+def test_list_actions_are_run_in_vietnamese_words(vietnamese_client):
+    make_unit()
+
+    page = vietnamese_client.get("/admin/park/unit/").content.decode()
+
+    assert "<label>Hành động: <select" in page
+    assert ">Thực hiện</button>" in page
