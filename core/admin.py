@@ -8,9 +8,11 @@ through `delete_record`; list actions through `service_action`. Each record keep
 (SimpleHistoryAdmin).
 """
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from django import forms
@@ -23,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.csv import csv_bytes
 from core.errors import DomainError
@@ -35,6 +38,36 @@ def refusal_message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return "; ".join(error.messages)
     return str(error)
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """A history's changes as a manager reads them: a choice's label in their language, not
+    its code ("Prospect → Active", not "prospect → active"); a file's name, not its storage
+    path; yes/no; a dash for nothing."""
+
+    def format_delta_change(self, change):
+        formatted = super().format_delta_change(change)
+        return dataclasses.replace(formatted, field=str(formatted.field))  # in this language
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, models.FileField):
+            value = getattr(value, "name", value)
+            return PurePosixPath(value).name if value else "-"
+        if value is None or value == "":
+            return "-"
+        if field.flatchoices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        return super().prepare_delta_change_value(change, value)
+
+
+class ReadableHistoryMixin:
+    """For a SimpleHistoryAdmin: its history page shows labels, not codes."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
 
 class ServiceForm(forms.ModelForm):
@@ -83,7 +116,7 @@ class ServiceForm(forms.ModelForm):
         pass
 
 
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     """Saves and deletes through the domain's services; never a 500 for a refused change.
 
     Subclasses implement `create_record(data, *, actor)`, `update_record(record, changes, *,

@@ -1,23 +1,19 @@
 """The managers' admin for tenants. Every save goes through tenants/services.py: the company
 form through core's ServiceAdmin, the contacts and members inlines through `save_formset`."""
 
-import dataclasses
-from pathlib import PurePosixPath
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.admin import (
+    ReadableHistoryMixin,
     ReadOnlyMixin,
     ServiceAdmin,
     ServiceForm,
@@ -42,36 +38,6 @@ from tenants.models import (
     TenantReport,
 )
 from tenants.selectors import companies_matching
-
-
-class ReadableHistoryHelper(HistoricalRecordContextHelper):
-    """A history's changes as a manager reads them: a choice's label in their language, not
-    its code ("Prospect → Active", not "prospect → active"); a file's name, not its storage
-    path; yes/no; a dash for nothing."""
-
-    def format_delta_change(self, change):
-        formatted = super().format_delta_change(change)
-        return dataclasses.replace(formatted, field=str(formatted.field))  # in this language
-
-    def prepare_delta_change_value(self, change, value):
-        field = self.model._meta.get_field(change.field)
-        if isinstance(field, models.FileField):
-            value = getattr(value, "name", value)
-            return PurePosixPath(value).name if value else "-"
-        if value is None or value == "":
-            return "-"
-        if field.flatchoices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return gettext("Yes") if value else gettext("No")
-        return super().prepare_delta_change_value(change, value)
-
-
-class ReadableHistoryMixin:
-    """For a SimpleHistoryAdmin: its history page shows labels, not codes."""
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return ReadableHistoryHelper(self.model, historical_record)
 
 
 def _form_error(error: DomainError) -> forms.ValidationError:
@@ -163,7 +129,7 @@ def _status_action(to: str):
 
 
 @admin.register(Company)
-class CompanyAdmin(ReadableHistoryMixin, ServiceAdmin):
+class CompanyAdmin(ServiceAdmin):
     form = CompanyForm
     list_display = [
         "logo_preview",

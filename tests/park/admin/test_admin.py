@@ -622,3 +622,15 @@ def test_leases_and_units_export_as_csv_from_their_lists(admin_client):
         f"A-1-01,'=cmd,{unit.floor.building.name},Office,{unit.area_m2},{unit.capacity},"
         f"{unit.monthly_rate_vnd},Yes"
     )
+
+
+def test_every_service_admins_history_shows_labels_not_codes(admin_client, manager):
+    from park.services import unit_update
+
+    unit = make_unit(kind="office")
+    unit_update(unit=unit, data={"kind": "lab"}, actor=manager)
+
+    page = admin_client.get(f"/admin/park/unit/{unit.pk}/history/")
+
+    changes = page.context["page_obj"][0].history_delta_changes
+    assert [(c["field"], c["old"], c["new"]) for c in changes] == [("Kind", "Office", "Lab")]
