@@ -243,9 +243,11 @@ class WebhookAttempt(models.Model):
 class InboundWebhook(models.Model):
     """A `webhook-id` a partner sent us, kept 7 days so a replay is ignored."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
-    webhook_id = models.CharField(max_length=255)
-    received_at = models.DateTimeField(db_index=True)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    webhook_id = models.CharField(_("webhook id"), max_length=255)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
 
     class Meta:
         verbose_name = _("inbound webhook")

@@ -295,7 +295,8 @@ class ApplicationEvent(BaseModel):
         ordering = ["application", "at", "created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_state or '-'} → {self.to_state}"
+        before = self.get_from_state_display() if self.from_state else "-"
+        return f"{before} → {self.get_to_state_display()}"
 
 
 class Attachment(BaseModel):

@@ -54,7 +54,9 @@ PARK_WRITABLE = ("name", "slug", "city", "province", "land_area_m2", "is_home")
 
 
 class Building(BaseModel):
-    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="buildings")
+    park = models.ForeignKey(
+        Park, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("park")
+    )
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     gross_area_m2 = models.DecimalField(
@@ -90,7 +92,9 @@ BUILDING_WRITABLE = ("code", "name", "gross_area_m2", "land_area_m2")
 
 
 class Floor(BaseModel):
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="floors")
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="floors", verbose_name=_("building")
+    )
     level = models.IntegerField(_("level"))
     name = models.CharField(_("name"), max_length=100, blank=True)
     plan_width = models.PositiveIntegerField(_("plan width"), default=1000)
@@ -132,9 +136,17 @@ EXCLUSIVE_KINDS = frozenset({UnitKind.OFFICE, UnitKind.LAB, UnitKind.MEETING_ROO
 class Unit(BaseModel):
     """Something that can be leased: an office, a desk pool, a lab, a meeting room, a rack."""
 
-    floor = models.ForeignKey(Floor, on_delete=models.PROTECT, related_name="units")
+    floor = models.ForeignKey(
+        Floor, on_delete=models.PROTECT, related_name="units", verbose_name=_("floor")
+    )
     # Copied from the floor's building on save, so the database can keep `code` unique per park.
-    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="units", editable=False)
+    park = models.ForeignKey(
+        Park,
+        on_delete=models.PROTECT,
+        related_name="units",
+        editable=False,
+        verbose_name=_("park"),
+    )
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
@@ -221,8 +233,15 @@ class Lease(BaseModel):
     start), terminated or renewed, and their history is kept.
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="leases")
-    company = models.ForeignKey("tenants.Company", on_delete=models.PROTECT, related_name="leases")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="leases", verbose_name=_("unit")
+    )
+    company = models.ForeignKey(
+        "tenants.Company",
+        on_delete=models.PROTECT,
+        related_name="leases",
+        verbose_name=_("company"),
+    )
     desks = models.PositiveIntegerField(_("desks"), default=1)
     # Copied from the unit's kind by the service, so the exclusion constraint can see it.
     is_exclusive = models.BooleanField(_("exclusive"), default=True, editable=False)

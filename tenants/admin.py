@@ -8,7 +8,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -120,7 +122,10 @@ class ReportInline(ReportMoneyMixin, admin.TabularInline):
 def _status_action(to: str):
     return service_action(
         name=f"set_status_{to}",
-        description=_("Set status to %(status)s") % {"status": CompanyStatus(to).label},
+        # Lazy: the action's name is read per request, in the manager's language.
+        description=lazy(
+            lambda: gettext("Set status to %(status)s") % {"status": CompanyStatus(to).label}, str
+        )(),
         done_message=_("%(count)d companies changed."),
         call=lambda company, *, actor: services.company_set_status(
             company=company, to=to, actor=actor

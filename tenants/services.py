@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.vn import mst
 
@@ -38,6 +39,7 @@ from tenants.models import (
     REPORT_WRITABLE,
     Company,
     CompanyMember,
+    CompanyStatus,
     Contact,
     TenantReport,
 )
@@ -166,7 +168,14 @@ def company_set_status(*, company: Company, to: str, actor: User | None, note: s
         allowed = ALLOWED_STATUS_CHANGES[company.status]
         if to not in allowed:
             raise InvalidTransition(
-                f"A {company.status} company cannot become {to}.", allowed=sorted(allowed)
+                _("A %(current)s company cannot become %(to)s.")
+                % {
+                    "current": str(CompanyStatus(company.status).label).lower(),
+                    "to": str(CompanyStatus(to).label).lower()
+                    if to in CompanyStatus.values
+                    else to,
+                },
+                allowed=sorted(allowed),
             )
         company.status = to
         company._change_reason = note or None  # shown in the admin's history

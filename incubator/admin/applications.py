@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -101,7 +102,10 @@ MANAGER_TARGETS = sorted(
 def _transition_action(to: str):
     return service_action(
         name=f"move_to_{to}",
-        description=_("Move to %(state)s") % {"state": ApplicationState(to).label},
+        # Lazy: the action's name is read per request, in the manager's language.
+        description=lazy(
+            lambda: gettext("Move to %(state)s") % {"state": ApplicationState(to).label}, str
+        )(),
         done_message=_("%(count)d applications moved."),
         call=lambda application, *, actor: services.application_move(
             application=application, to=to, actor=actor

@@ -52,6 +52,14 @@ REQUIRED_TO_SUBMIT = ("startup_name", "pitch", "sector", "stage", "requested_des
 # --- the state machine ------------------------------------------------------------------------
 
 
+def _state_name(state: str) -> str:
+    """A state as a sentence names it, in the reader's language ("draft", "nháp")."""
+    try:
+        return str(ApplicationState(state).label).lower()
+    except ValueError:  # not a state at all: name it as given
+        return state
+
+
 def roles_of(actor: User | None, application: Application) -> set[str]:
     roles = set()
     if actor is not None and actor.pk == application.applicant_id:
@@ -127,7 +135,7 @@ def _transition(
         if expected_from is not None and expected_from != current:
             raise InvalidTransition(
                 _("The application is %(current)s now, not %(expected)s; reload it.")
-                % {"current": current, "expected": expected_from},
+                % {"current": _state_name(current), "expected": _state_name(expected_from)},
                 allowed=allowed,
             )
         role = TRANSITIONS.get((current, to))
@@ -136,7 +144,7 @@ def _transition(
                 _("An application becomes incubating through onboarding only.")
                 if role is not None
                 else _("A %(current)s application cannot become %(to)s.")
-                % {"current": current, "to": to}
+                % {"current": _state_name(current), "to": _state_name(to)}
             )
             raise InvalidTransition(detail, allowed=allowed)
         if role not in roles_of(actor, application):

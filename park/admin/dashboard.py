@@ -1,7 +1,6 @@
 """The occupancy dashboard (`admin/park/park/occupancy/`): a park's occupancy on a day by
 building and kind, its last twelve months as an SVG bar chart, leases ending soon, floor maps."""
 
-import calendar
 from datetime import date
 
 from django.contrib import admin, messages
@@ -83,7 +82,7 @@ def _bar_chart(series: list[dict]) -> dict:
                 "y": round(top + plot - bar_height, 1),
                 "width": round(step * 0.7, 1),
                 "height": round(bar_height, 1),
-                "label": f"{calendar.month_abbr[month]} {year % 100:02d}",
+                "label": f"{month:02d}/{year % 100:02d}",  # the same in both languages
                 "label_x": round(left + index * step + step / 2, 1),
                 "percent": f"{float(row['rate']) * 100:.0f}%",
                 "title": f"{row['month']}: {row['leased']}/{row['capacity']}",

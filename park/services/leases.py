@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import InvalidTransition
@@ -77,8 +78,12 @@ def _check_room(
     if unit.kind in EXCLUSIVE_KINDS:
         first = overlapping[0]
         raise UnitUnavailable(
-            f"Unit {unit.code} is leased from {first.start_date} "
-            f"to {first.end_date or 'an open end'}.",
+            _("Unit %(code)s is leased from %(start)s to %(end)s.")
+            % {
+                "code": unit.code,
+                "start": first.start_date,
+                "end": first.end_date or _("an open end"),
+            },
             conflicts=overlapping,
         )
     # A pool: the busiest day of the range decides. An open-ended range is checked up to the
@@ -95,8 +100,11 @@ def _check_room(
     if busiest + desks > unit.capacity:
         free = max(unit.capacity - busiest, 0)
         raise UnitUnavailable(
-            f"Pool {unit.code} has {free} free desk(s) on its busiest day of that range; "
-            f"{desks} asked.",
+            _(
+                "Pool %(code)s has %(free)s free desk(s) on its busiest day of that range; "
+                "%(desks)s asked."
+            )
+            % {"code": unit.code, "free": free, "desks": desks},
             conflicts=overlapping,
         )
 
