@@ -206,8 +206,12 @@ ENGLISH_ON_VIETNAMESE_PAGES = [
     "Model name",
     "Choose a date",
     "Changed by",
-    # TODO(#13): add "Move to", "Set status to", "Unit", "Company", "By building" and
-    # "By floor" once incubator/admin.py, tenants/admin.py and park/models.py translate them.
+    "Move to",
+    "Set status to",
+    "By building",
+    "By floor",
+    "Unit",
+    "Company",
 ]
 
 
