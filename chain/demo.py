@@ -1,9 +1,10 @@
 """Demo chain for `manage.py seed_demo`: the Quang Trung Software City chain, our park as a
 member and one example partner. Idempotent (keyed by names and slugs), through services.
 
-The partner is an example: its address (`.example`, reserved, RFC 2606) never resolves, so
-it is seeded inactive and says so in its name; a manager sets its real URL and API key and
-activates it to sync (the sync is queued, never run in the admin's request)."""
+The partner is an example and says so in its name: its address (`.example`, reserved, RFC
+2606) never resolves, so a sync of it fails (queued, never run in the admin's request; the
+partner's page shows the error) until a manager sets its real URL and API key. It is active,
+so the README's partner walkthrough can read our directory with a key made for it."""
 
 from datetime import date
 
@@ -19,7 +20,6 @@ DEMO_PARTNER = {
     "slug": "quang-trung",
     "base_url": "https://qtsc.example/",
     "province": "Hồ Chí Minh",
-    "is_active": False,
 }
 
 

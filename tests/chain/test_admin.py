@@ -384,8 +384,10 @@ def test_staff_who_are_not_managers_cannot_queue_a_sync_or_make_a_key(client, pa
     assert list(WebhookSecret.objects.all()) == []
 
 
-def test_the_demo_partner_is_an_inactive_example(home_park):
+def test_the_demo_partner_says_it_is_an_example_and_is_active_for_the_readmes_walkthrough(
+    home_park,
+):
     seed_chain(None)
     [demo] = Partner.objects.all()
-    assert (demo.name, demo.is_active) == ("Công viên Phần mềm Quang Trung (example)", False)
+    assert (demo.name, demo.is_active) == ("Công viên Phần mềm Quang Trung (example)", True)
     assert Chain.objects.get().coordinator == "Công viên Phần mềm Quang Trung"
