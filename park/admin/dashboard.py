@@ -5,12 +5,17 @@ from datetime import date
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
+from core.csv import csv_bytes
 from park.admin._shared import parse_day, today
 from park.models import Floor, Park
 from park.occupancy import DESK_KINDS, leases_ending_within, occupancy_rows, occupancy_series
+from park.reports import CSV_COLUMNS, reports_summary_rows
+from tenants.models import Sector
 
 ENDING_WITHIN_DAYS = 90
 
@@ -43,6 +48,7 @@ def occupancy_view(model_admin: admin.ModelAdmin, request):
         "parks": parks,
         "park": park,
         "on": on,
+        "last_year": on.year - 1,
     }
     if park is not None:
         first_month = _months_before(on, 11)
@@ -102,3 +108,46 @@ def _bar_chart(series: list[dict]) -> dict:
         "bars": bars,
         "grid": grid,
     }
+
+
+def summary_csv_view(model_admin: admin.ModelAdmin, request, park_id):
+    """The park's yearly figures for the authorities (`?year=`, default last year) as CSV: one
+    row per counted company, then the totals, the same rows as the API's summary, with
+    headers and sectors in the manager's language."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    park = get_object_or_404(Park, pk=park_id)
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 1990 <= int(year_text) <= 2100 else None
+    if year is None:
+        year = today().year - 1
+    rows = reports_summary_rows(park=park, year=year)
+    sectors = dict(Sector.choices)
+    header = [_SUMMARY_HEADERS[column] for column in CSV_COLUMNS]
+    body = csv_bytes(
+        header,
+        (
+            [
+                sectors.get(row[column], row[column]) if column == "sector" else row[column]
+                for column in CSV_COLUMNS
+            ]
+            for row in rows
+        ),
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="summary-{park.slug}-{year}.csv"'
+    return response
+
+
+_SUMMARY_HEADERS = {
+    "id": gettext_lazy("id"),
+    "legal_name": gettext_lazy("legal name"),
+    "short_name": gettext_lazy("short name"),
+    "tax_code": gettext_lazy("tax code"),
+    "sector": gettext_lazy("sector"),
+    "report": gettext_lazy("report"),
+    "revenue_vnd": gettext_lazy("revenue (VND)"),
+    "export_revenue_usd": gettext_lazy("export revenue (USD)"),
+    "headcount": gettext_lazy("headcount"),
+    "it_headcount": gettext_lazy("IT headcount"),
+}

@@ -68,10 +68,18 @@ class ParkAdmin(ServiceAdmin):
             self.admin_site.admin_view(self.occupancy_view),
             name="park_park_occupancy",
         )
-        return [occupancy, *super().get_urls()]
+        summary = path(
+            "<uuid:park_id>/summary.csv",
+            self.admin_site.admin_view(self.summary_view),
+            name="park_park_summary_csv",
+        )
+        return [occupancy, summary, *super().get_urls()]
 
     def occupancy_view(self, request):
         return dashboard.occupancy_view(self, request)
+
+    def summary_view(self, request, park_id):
+        return dashboard.summary_csv_view(self, request, park_id)
 
 
 @admin.register(Building)

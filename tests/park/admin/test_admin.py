@@ -634,3 +634,29 @@ def test_every_service_admins_history_shows_labels_not_codes(admin_client, manag
 
     changes = page.context["page_obj"][0].history_delta_changes
     assert [(c["field"], c["old"], c["new"]) for c in changes] == [("Kind", "Office", "Lab")]
+
+
+def test_the_dashboard_downloads_the_authorities_figures_of_a_year_as_csv(admin_client):
+    from tests.factories import make_report
+
+    park = make_park(is_home=True)
+    unit = make_unit(floor=make_floor(park=park))
+    lease = make_lease(unit=unit, start_date=date(2025, 1, 1), end_date=date(2025, 12, 31))
+    company = lease.company
+    make_report(company, year=2025, period="Y", revenue_vnd=1_000, headcount=4, it_headcount=3)
+
+    dashboard = admin_client.get("/admin/park/park/occupancy/", {"on": "2026-06-30"})
+    link = f"/admin/park/park/{park.pk}/summary.csv?year=2025"
+    assert f'href="{link}"' in page_of(dashboard)
+    response = admin_client.get(link, HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="summary-{park.slug}-2025.csv"'
+    )
+    header, row, total, end = response.content.decode("utf-8-sig").split("\r\n")
+    assert row == (
+        f"{company.pk},{company.legal_name},{company.short_name},{company.tax_code},"
+        f"Phần mềm,Y,1000,{150_000},4,3"
+    )
+    assert total.split(",")[6:] == ["1000", "150000", "4", "3"]
+    assert end == ""
