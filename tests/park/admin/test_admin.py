@@ -654,6 +654,10 @@ def test_the_dashboard_downloads_the_authorities_figures_of_a_year_as_csv(admin_
         f'attachment; filename="summary-{park.slug}-2025.csv"'
     )
     header, row, total, end = response.content.decode("utf-8-sig").split("\r\n")
+    assert header == (
+        "id,tên pháp lý,tên viết tắt,mã số thuế,lĩnh vực,báo cáo,doanh thu (VND),"
+        "doanh thu xuất khẩu (USD),số nhân sự,số nhân sự CNTT"
+    )
     assert row == (
         f"{company.pk},{company.legal_name},{company.short_name},{company.tax_code},"
         f"Phần mềm,Y,1000,{150_000},4,3"
