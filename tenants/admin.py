@@ -186,7 +186,9 @@ class CompanyAdmin(ServiceAdmin):
 
     @admin.display(description=_("logo"))
     def logo_preview(self, company):
-        if not company.logo_thumbnail:
+        thumbnail = company.logo_thumbnail
+        # A history's revert preview shows an old version, whose replaced logo is gone.
+        if not thumbnail or not thumbnail.storage.exists(thumbnail.name):
             return "-"
         return format_html(
             '<img src="{}" alt="" style="max-height:48px;max-width:96px">',

@@ -467,3 +467,22 @@ def test_report_amounts_show_grouped_in_dong_on_the_reports_list_and_the_company
         "22,950,000,000 đ",
         "-",  # the inline's empty form, which the admin's page always carries
     ]
+
+
+def test_a_revert_preview_of_an_old_logo_shows_no_broken_image(
+    admin_client, company, manager, django_capture_on_commit_callbacks
+):
+    services.company_set_logo(company=company, file=upload(image_bytes()), actor=manager)
+    first = Company.objects.get(pk=company.pk).history.latest()
+    replaced = first.logo_thumbnail  # history keeps the path as text
+    with django_capture_on_commit_callbacks(execute=True):  # the old files go after commit
+        services.company_set_logo(
+            company=company, file=upload(image_bytes(color=(30, 200, 30))), actor=manager
+        )
+
+    response = admin_client.get(f"/admin/tenants/company/{company.pk}/history/{first.history_id}/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert replaced not in page
+    assert Company.objects.get(pk=company.pk).logo_thumbnail.url not in page  # not the new one
