@@ -40,6 +40,12 @@ def wait_for(url: str) -> None:
 
 
 def main() -> None:
+    with_demo_server(shoot)
+
+
+def with_demo_server(shoot_with) -> None:
+    """Run `shoot_with(base_url)` against `runserver` on a free port, serving the demo data
+    from a throwaway SQLite database."""
     with tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,
@@ -60,10 +66,21 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(f"{base}/admin/login/")
-            shoot(base)
+            shoot_with(base)
         finally:
             server.terminate()
             server.wait(timeout=20)
+
+
+def signed_in_page(browser, base: str):
+    """A 1400 px English page of `browser`, signed in as the demo admin."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="en-US")
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", EMAIL)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+    return page
 
 
 def shoot(base: str) -> None:
@@ -72,12 +89,7 @@ def shoot(base: str) -> None:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="en-US")
-        page.goto(f"{base}/admin/login/")
-        page.fill("#id_username", EMAIL)
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_url(f"{base}/admin/")
+        page = signed_in_page(browser, base)
         page.goto(f"{base}/admin/park/unit/timeline/?start_month={start:%Y-%m}")
         page.screenshot(path=str(DOCS / "admin-timeline.png"), full_page=True)
         until = start + timedelta(days=180)
