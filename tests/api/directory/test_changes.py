@@ -72,7 +72,9 @@ def test_the_feed_pages_by_cursor_and_says_when_there_is_more(partner_client, ho
     assert [first["has_more"], second["has_more"], third["has_more"]] == [True, True, False]
     assert empty["changes"] == []
     assert empty["has_more"] is False
-    assert empty["next_cursor"] == third["next_cursor"]
+    # The same position: the payload before the timestamped signature (a signature made in
+    # the next second differs, so comparing the whole cursor failed now and then).
+    assert empty["next_cursor"].split(":")[0] == third["next_cursor"].split(":")[0]
 
 
 def test_a_limit_above_1000_is_clamped_and_a_bad_limit_refused(partner_client, home_park):
