@@ -1,7 +1,7 @@
 """Limits: JSON bodies of at most 1 MB (413), per-role throttles (429), page size <= 200."""
 
-import http.client
 import json
+import socket
 from urllib.parse import urlsplit
 
 import pytest
@@ -253,21 +253,30 @@ def test_json_nested_64_levels_deep_is_read_and_65_is_a_parse_error(user_client)
 
 
 def _send_chunked(live_server, method: str, path: str, chunks: list[bytes], headers: dict):
-    """A real chunked request: WSGI gives the app no Content-Length for it."""
+    """A real chunked request: WSGI gives the app no Content-Length for it.
+
+    Written in one piece on a raw socket: the server may answer and close before it reads
+    the body, and a client still sending chunk by chunk then loses the answer to a broken
+    pipe (http.client did, now and then)."""
     address = urlsplit(live_server.url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
-    try:
-        connection.request(
-            method,
-            path,
-            body=iter(chunks),
-            headers={"Content-Type": "application/json", **headers},
-            encode_chunked=True,
-        )
-        response = connection.getresponse()
-        return response.status, response.getheader("Content-Type"), json.loads(response.read())
-    finally:
-        connection.close()
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {address.hostname}:{address.port}",
+        "Content-Type: application/json",
+        "Transfer-Encoding: chunked",
+        "Connection: close",
+        *(f"{name}: {value}" for name, value in headers.items()),
+    ]
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks) + b"0\r\n\r\n"
+    with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+        connection.sendall("\r\n".join(lines).encode() + b"\r\n\r\n" + body)
+        answer = b""
+        while data := connection.recv(65536):
+            answer += data
+    head, _, content = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    answer_headers = dict(line.split(": ", 1) for line in header_lines)
+    return int(status_line.split()[1]), answer_headers.get("Content-Type"), json.loads(content)
 
 
 @pytest.mark.django_db(transaction=True)
