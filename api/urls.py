@@ -72,4 +72,6 @@ urlpatterns = [
     path("", include("api.incubator.urls")),
     path("", include("api.directory.urls")),
     path("", include("api.chain.urls")),
+    path("", include("api.bookings.urls")),
+    path("", include("api.billing.urls")),
 ]

@@ -80,6 +80,11 @@ class Membership(BaseModel):
                 violation_error_message=_("A membership cannot end before it starts."),
             ),
         ]
+        indexes = [
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["joined_on", "id"], name="membership_joined_on_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.park} in {self.chain}"
@@ -119,6 +124,12 @@ class Partner(BaseModel):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         ordering = ["name", "id"]
+        indexes = [
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["name", "id"], name="partner_name_id"),
+            models.Index(fields=["last_synced_at", "id"], name="partner_last_synced_at_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -5,11 +5,13 @@ HackSoft's `model_update`: each model module declares its writable fields once (
 tuple, so a new writable field is a change to the model module (and its migration) only.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
+from core.errors import InUse
 from core.models import save_changed
 
 M = TypeVar("M", bound=models.Model)
@@ -69,3 +71,54 @@ def model_update(
     instance.full_clean(exclude=[*unchanged, *exclude_from_clean], validate_constraints=False)
     save_changed(instance, fields=changed, actor=actor)
     return changed
+
+
+def record_create(record: M, *, check: Callable[[], None], actor=None) -> M:
+    """Validate `record` (its fields; constraints are the database's), run the service's own
+    natural-key `check`, and insert it with `actor` in its history. A parallel insert of the
+    same key fails the INSERT: `check` runs again to name it, else the error goes on."""
+    record.full_clean(validate_constraints=False)
+    check()
+    record._history_user = actor
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        check()
+        raise
+    return record
+
+
+def record_update(
+    record: M,
+    *,
+    fields: Iterable[str],
+    data: Mapping[str, Any],
+    check: Callable[[], None],
+    actor=None,
+) -> M:
+    """`check` the natural key of the proposed record, then write the change (model_update),
+    naming a parallel write of the same key as `record_create` does."""
+    check()
+    try:
+        with transaction.atomic():
+            model_update(instance=record, fields=fields, data=data, actor=actor)
+    except IntegrityError:
+        check()
+        raise
+    return record
+
+
+def record_delete(record: models.Model, *, actor=None, instead: str) -> None:
+    """Delete `record`, or refuse with 409 `in_use` naming what still refers to it and what
+    to do `instead`."""
+    record._history_user = actor
+    try:
+        with transaction.atomic():
+            record.delete()
+    except (models.ProtectedError, models.RestrictedError) as error:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise InUse(
+            _("%(record)s still has %(kinds)s; %(instead)s")
+            % {"record": record, "kinds": ", ".join(kinds), "instead": instead}
+        ) from None

@@ -73,6 +73,14 @@ class Program(BaseModel):
                 condition=Q(incubation_months__gte=1), name="program_at_least_one_month"
             ),
         ]
+        indexes = [
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["-opens_at", "id"], name="program_opens_at_desc_id"),
+            models.Index(fields=["closes_at", "id"], name="program_closes_at_id"),
+            models.Index(fields=["name", "id"], name="program_name_id"),
+            models.Index(fields=["created_at", "id"], name="program_created_at_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -219,7 +227,14 @@ class Application(BaseModel):
                 violation_error_code="invalid",
             ),
         ]
-        indexes = [models.Index(fields=["program", "state"], name="application_program_state")]
+        indexes = [
+            models.Index(fields=["program", "state"], name="application_program_state"),
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["submitted_at", "id"], name="application_submitted_at_id"),
+            models.Index(fields=["score", "id"], name="application_score_id"),
+            models.Index(fields=["created_at", "id"], name="application_created_at_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.startup_name} ({self.program})"
@@ -408,6 +423,12 @@ class Review(BaseModel):
                 name="review_recommendation_valid",
                 violation_error_code="invalid_choice",
             ),
+        ]
+        indexes = [
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["created_at", "id"], name="review_created_at_id"),
+            models.Index(fields=["score", "id"], name="review_score_id"),
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,11 @@ the unit row; on PostgreSQL an exclusion constraint (migration 0002) backs it fo
 units.
 """
 
-from datetime import date
+from datetime import date, time
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +28,21 @@ class Park(BaseModel):
     is_home = models.BooleanField(
         _("home park"), default=False, help_text=_("The park this installation runs.")
     )
+    # Meeting-room bookings (design/bookings.md): local times of the park's time zone.
+    booking_opens = models.TimeField(_("bookings open at"), default=time(7, 0))
+    booking_closes = models.TimeField(_("bookings close at"), default=time(22, 0))
+    booking_horizon_days = models.PositiveIntegerField(
+        _("booking horizon (days)"),
+        default=90,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("How many days ahead a meeting room may be booked."),
+    )
+    booking_free_cancel_hours = models.PositiveIntegerField(
+        _("free cancellation (hours)"),
+        default=24,
+        validators=[MaxValueValidator(8760)],
+        help_text=_("A booking cancelled later than this before its start still counts."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -42,15 +60,48 @@ class Park(BaseModel):
             models.CheckConstraint(
                 condition=Q(land_area_m2__gte=0), name="park_land_area_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(booking_opens__lt=models.F("booking_closes")),
+                name="park_booking_opens_before_closes",
+                violation_error_code="invalid",
+            ),
+        ]
+        indexes = [
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["name", "id"], name="park_name_id"),
+            models.Index(fields=["created_at", "id"], name="park_created_at_id"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        super().clean()
+        if (
+            self.booking_opens is not None
+            and self.booking_closes is not None
+            and self.booking_closes <= self.booking_opens
+        ):
+            raise ValidationError(
+                {"booking_closes": _("Bookings must close after they open.")}, code="invalid"
+            )
+
 
 # The fields a client (API, admin) may write: declared once here, followed by the serializers,
 # the admin forms and the services (`core.services.model_update`).
-PARK_WRITABLE = ("name", "slug", "city", "province", "land_area_m2", "is_home")
+PARK_WRITABLE = (
+    "name",
+    "slug",
+    "city",
+    "province",
+    "land_area_m2",
+    "is_home",
+    "booking_opens",
+    "booking_closes",
+    "booking_horizon_days",
+    "booking_free_cancel_hours",
+)
 
 
 class Building(BaseModel):
@@ -82,6 +133,13 @@ class Building(BaseModel):
                 name="building_areas_not_negative",
             ),
         ]
+        indexes = [
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["code", "id"], name="building_code_id"),
+            models.Index(fields=["name", "id"], name="building_name_id"),
+            models.Index(fields=["created_at", "id"], name="building_created_at_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -111,6 +169,13 @@ class Floor(BaseModel):
                 name="floor_level_unique_per_building",
                 violation_error_code="unique",
             ),
+        ]
+        indexes = [
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["level", "id"], name="floor_level_id"),
+            models.Index(fields=["name", "id"], name="floor_name_id"),
+            models.Index(fields=["created_at", "id"], name="floor_created_at_id"),
         ]
 
     def __str__(self) -> str:
@@ -161,6 +226,17 @@ class Unit(BaseModel):
         _("active"), default=True, help_text=_("Off for maintenance: no new leases.")
     )
     plan_polygon = models.JSONField(_("plan polygon"), null=True, blank=True)
+    # A bookable meeting room is booked by the hour (bookings app), never leased.
+    bookable = models.BooleanField(
+        _("bookable by the hour"),
+        default=False,
+        help_text=_("Meeting rooms only: booked by the hour, not leased."),
+    )
+    hourly_rate_vnd = models.PositiveBigIntegerField(
+        _("hourly rate (VND)"),
+        default=0,
+        help_text=_("The price of a booked hour beyond those included in the leases."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -186,7 +262,17 @@ class Unit(BaseModel):
                 violation_error_code="invalid_choice",
             ),
         ]
-        indexes = [models.Index(fields=["park", "kind", "is_active"], name="unit_park_kind")]
+        indexes = [
+            models.Index(fields=["park", "kind", "is_active"], name="unit_park_kind"),
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["code", "id"], name="unit_code_id"),
+            models.Index(fields=["name", "id"], name="unit_name_id"),
+            models.Index(fields=["kind", "id"], name="unit_kind_id"),
+            models.Index(fields=["area_m2", "id"], name="unit_area_m2_id"),
+            models.Index(fields=["capacity", "id"], name="unit_capacity_id"),
+            models.Index(fields=["created_at", "id"], name="unit_created_at_id"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -216,6 +302,8 @@ UNIT_WRITABLE = (
     "monthly_rate_vnd",
     "is_active",
     "plan_polygon",
+    "bookable",
+    "hourly_rate_vnd",
 )
 
 
@@ -252,6 +340,14 @@ class Lease(BaseModel):
     contract_number = models.CharField(_("contract number"), max_length=50, null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    meeting_hours_monthly = models.DecimalField(
+        _("meeting-room hours a month"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Hours of meeting-room bookings included in each calendar month."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -282,6 +378,11 @@ class Lease(BaseModel):
             models.Index(fields=["unit", "start_date"], name="lease_unit_start"),
             models.Index(fields=["company", "start_date"], name="lease_company_start"),
             models.Index(fields=["end_date"], name="lease_end"),
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["start_date", "id"], name="lease_start_date_id"),
+            models.Index(fields=["end_date", "id"], name="lease_end_date_id"),
+            models.Index(fields=["created_at", "id"], name="lease_created_at_id"),
         ]
 
     def __str__(self) -> str:
@@ -312,7 +413,14 @@ LEASE_CREATE_FIELDS = (
     "deposit_vnd",
     "contract_number",
     "note",
+    "meeting_hours_monthly",
 )
 # The terms a lease's holder may change afterwards; its unit, company, desks and dates change
 # only through terminate, renew and cancel (they touch the allocation).
-LEASE_TERMS = ("note", "deposit_vnd", "contract_number", "monthly_rent_vnd")
+LEASE_TERMS = (
+    "note",
+    "deposit_vnd",
+    "contract_number",
+    "monthly_rent_vnd",
+    "meeting_hours_monthly",
+)

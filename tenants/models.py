@@ -126,6 +126,19 @@ class Company(BaseModel):
                 violation_error_message=_("An absent tax code is stored as null."),
             ),
         ]
+        indexes = [
+            # issue 17: an index per list ordering (`?ordering=` and the default), each with the
+            # id as tie-breaker, so a page never sorts the whole table (tests/perf).
+            models.Index(fields=["legal_name", "id"], name="company_legal_name_id"),
+            models.Index(fields=["short_name", "id"], name="company_short_name_id"),
+            models.Index(fields=["tax_code", "id"], name="company_tax_code_id"),
+            models.Index(fields=["sector", "id"], name="company_sector_id"),
+            models.Index(fields=["status", "id"], name="company_status_id"),
+            models.Index(fields=["headcount", "id"], name="company_headcount_id"),
+            models.Index(fields=["founded_on", "id"], name="company_founded_on_id"),
+            models.Index(fields=["created_at", "id"], name="company_created_at_id"),
+            models.Index(fields=["updated_at", "id"], name="company_updated_at_id"),
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.legal_name
@@ -195,7 +208,7 @@ class CompanyMember(BaseModel):
 
 
 # What contact_create/contact_update, the contact serializer and the admin's inline may write.
-CONTACT_WRITABLE = ("name", "role", "email", "phone", "is_primary")
+CONTACT_WRITABLE = ("name", "role", "email", "phone", "is_primary", "is_billing")
 
 
 class Contact(BaseModel):
@@ -209,6 +222,11 @@ class Contact(BaseModel):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
+    is_billing = models.BooleanField(
+        _("billing contact"),
+        default=False,
+        help_text=_("Receives the company's invoices and payment reminders by email."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,4 +1,136 @@
+"""`?page=&page_size=`: the page body `{count, next, previous, results}` (api.md).
+
+Two costs grow with the table (issue 17), and both are kept flat here:
+
+- The count. An exact `COUNT(*)` reads the whole (filtered) table on every page. On PostgreSQL,
+  when the planner estimates more than COUNT_ESTIMATE_ABOVE rows, the page shows that estimate
+  and says so (`"count_estimated": true`). Small lists, and every list on SQLite, keep the exact
+  count and the usual body. Whether there is a next page never depends on the estimate: the page
+  reads one row more than it shows. The last page knows its exact count and shows it.
+- Deep pages. `OFFSET 49900` makes the database read and throw away 49,900 whole rows; from
+  DEFERRED_OFFSET on, the page reads only its ids along the ordering's index and loads just
+  those rows by primary key (a "deferred join", one statement), in the same order.
+"""
+
+import json
+import math
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
 from rest_framework import pagination
+from rest_framework.response import Response
+
+COUNT_ESTIMATE_ABOVE = 20_000  # rows; below it an exact count costs a few milliseconds
+DEFERRED_OFFSET = 1_000  # rows skipped before a page loads its ids first
+
+
+def planner_row_estimate(queryset) -> int | None:
+    """PostgreSQL's estimate of the rows `queryset` returns (None on other databases)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _can_defer(queryset) -> bool:
+    query = queryset.query
+    return (
+        hasattr(queryset, "model")
+        and query.combinator is None  # a UNION cannot be filtered by pk
+        and not query.distinct
+        and not query.group_by
+        and not query.values_select
+    )
+
+
+class CheapCountPage(Page):
+    def has_next(self) -> bool:
+        return self.paginator.has_more_after(self.number)
+
+
+class CheapCountPaginator(Paginator):
+    """A Paginator whose count may be estimated and whose deep pages load ids first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._more_after: dict[int, bool] = {}
+        self._exact_count: int | None = None
+
+    @cached_property
+    def estimated(self) -> bool:
+        return self._estimate is not None
+
+    @cached_property
+    def _estimate(self) -> int | None:
+        if not hasattr(self.object_list, "query"):
+            return None
+        estimate = planner_row_estimate(self.object_list)
+        return estimate if estimate is not None and estimate > COUNT_ESTIMATE_ABOVE else None
+
+    @cached_property
+    def count(self) -> int:
+        if self._exact_count is not None:
+            return self._exact_count
+        if self._estimate is not None:
+            return self._estimate
+        return super().count
+
+    @property
+    def count_estimated(self) -> bool:
+        return self._estimate is not None and self._exact_count is None
+
+    def validate_number(self, number):
+        if not self.estimated:
+            return super().validate_number(number)
+        # The page count is unknown: any page from 1 on, a 404 once it turns out empty.
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        offset = (number - 1) * self.per_page
+        rows = self._rows(offset, self.per_page + 1)  # one more: is there a next page?
+        more = len(rows) > self.per_page
+        rows = rows[: self.per_page]
+        if self.estimated:
+            if not rows and number > 1:
+                raise EmptyPage(self.error_messages["no_results"])
+            if not more:  # the last page: now the count is known
+                self._exact_count = offset + len(rows)
+                self.__dict__.pop("count", None)
+        self._more_after[number] = more
+        return CheapCountPage(rows, number, self)
+
+    def has_more_after(self, number: int) -> bool:
+        if number in self._more_after:
+            return self._more_after[number]
+        return number < self.num_pages
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        return max(1, math.ceil(self.count / self.per_page))
+
+    def _rows(self, offset: int, limit: int) -> list:
+        queryset = self.object_list
+        if offset < DEFERRED_OFFSET or not _can_defer(queryset):
+            return list(queryset[offset : offset + limit])
+        # One statement: the ids along the index (an index-only scan), then those rows by
+        # primary key, sorted again in the list's order (a hundred rows, in memory).
+        return list(queryset.filter(pk__in=queryset.values("pk")[offset : offset + limit]))
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -7,3 +139,24 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = CheapCountPaginator
+
+    def get_paginated_response(self, data):
+        body = {
+            "count": self.page.paginator.count,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        }
+        if self.page.paginator.count_estimated:
+            body = {"count": body["count"], "count_estimated": True, **body}
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": "Present (true) when `count` is the database's estimate: lists of "
+            "more than 20,000 rows on PostgreSQL.",
+        }
+        return response

@@ -56,7 +56,8 @@ PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
         _("Unit not available"),
         _(
             "The unit is leased for some of those dates, or the pool lacks free desks; "
-            "`conflicts` lists the leases in the way."
+            "`conflicts` lists the leases in the way. For a meeting room booked by the hour, "
+            "`conflicts` lists the bookings in the way (`reason: bookable` when leasing one)."
         ),
     ),
     "unit_inactive": (409, _("Unit inactive"), _("The unit is under maintenance.")),
@@ -102,6 +103,30 @@ PROBLEM_TYPES: dict[str, tuple[int, str, str]] = {
         409,
         _("Record in use"),
         _("Other records refer to this one; deactivate it instead of deleting it."),
+    ),
+    "duplicate": (
+        409,
+        _("Duplicate"),
+        _(
+            "Only one such record may exist and there is one already (a company's invoice for "
+            "a month): edit it, or void it first."
+        ),
+    ),
+    "no_invoice_series": (
+        409,
+        _("No invoice series"),
+        _(
+            "The park has no active invoice series for the issue date's year: create one "
+            "(a new symbol each year), then issue again."
+        ),
+    ),
+    "no_billing_settings": (
+        409,
+        _("No billing settings"),
+        _(
+            "The park's seller details (legal name, tax code, address) are missing: enter its "
+            "billing settings, then issue again."
+        ),
     ),
     "idempotency_conflict": (
         409,

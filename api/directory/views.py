@@ -8,11 +8,11 @@ user's token 403.
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from knox.auth import TokenAuthentication
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.base.authentication import TokenAuthentication
 from api.chain.authentication import IsPartner, PartnerKeyAuthentication
 from api.directory.serializers import (
     ChangesPageSerializer,

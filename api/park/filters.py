@@ -59,6 +59,7 @@ class UnitFilter(FilterSet):
     floor = filters.UUIDFilter(field_name="floor_id", label=gettext_lazy("Floor id"))
     kind = filters.ChoiceFilter(choices=UnitKind.choices)
     is_active = StrictBooleanFilter()
+    bookable = StrictBooleanFilter()
     min_area = filters.NumberFilter(
         field_name="area_m2", lookup_expr="gte", max_digits=12, decimal_places=2
     )
@@ -83,7 +84,7 @@ class UnitFilter(FilterSet):
 
     class Meta:
         model = Unit
-        fields = ["park", "building", "floor", "kind", "is_active"]
+        fields = ["park", "building", "floor", "kind", "is_active", "bookable"]
         form = UnitFilterForm
 
     def filter_nothing(self, queryset, name, value):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.base.fields import LocalTimeField
 from api.base.serializers import ModelSerializer, Serializer
 from park.models import (
     BUILDING_WRITABLE,
@@ -41,6 +42,12 @@ MONTHS_MAX = 600  # fifty years of months in one answer is plenty
 class ParkSerializer(ModelSerializer):
     # Declared, so DRF adds no uniqueness check of its own: the service names the rule.
     is_home = serializers.BooleanField(required=False)
+    booking_opens = LocalTimeField(
+        required=False, label=Park._meta.get_field("booking_opens").verbose_name
+    )
+    booking_closes = LocalTimeField(
+        required=False, label=Park._meta.get_field("booking_closes").verbose_name
+    )
 
     class Meta:
         model = Park
@@ -116,6 +123,7 @@ class UnitSerializer(ModelSerializer):
             "area_m2": {**AREA, "max_digits": 10},
             "capacity": {"min_value": 1, "max_value": 100_000},
             "monthly_rate_vnd": {"min_value": 0, "max_value": 10**15},
+            "hourly_rate_vnd": {"min_value": 0, "max_value": 10**15},
         }
         validators = []  # the service names the field of a duplicate code
 

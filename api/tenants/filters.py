@@ -36,7 +36,7 @@ class CompanyFilter(FilterSet):
 class ContactFilter(FilterSet):
     class Meta:
         model = Contact
-        fields = ["is_primary"]
+        fields = ["is_primary", "is_billing"]
 
 
 class ReportFilter(FilterSet):

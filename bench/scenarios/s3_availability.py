@@ -116,7 +116,8 @@ def setup() -> None:
             cursor.executemany(
                 "INSERT INTO park_lease (id, created_at, updated_at, version, unit_id, "
                 "company_id, desks, is_exclusive, start_date, end_date, monthly_rent_vnd, "
-                "deposit_vnd, note) VALUES (%s, %s, %s, 1, %s, %s, %s, %s, %s, %s, 0, 0, '')",
+                "deposit_vnd, note, meeting_hours_monthly) "
+                "VALUES (%s, %s, %s, 1, %s, %s, %s, %s, %s, %s, 0, 0, '', 0)",
                 rows[first : first + 10_000],
             )
     with connection.cursor() as cursor:  # fresh statistics, as a running database has

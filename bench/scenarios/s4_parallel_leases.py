@@ -122,8 +122,8 @@ def baseline() -> int:
                 cursor.execute(
                     "INSERT INTO park_lease (id, created_at, updated_at, version, unit_id, "
                     "company_id, desks, is_exclusive, start_date, end_date, "
-                    "monthly_rent_vnd, deposit_vnd, note) "
-                    "VALUES (%s, %s, %s, 1, %s, %s, %s, %s, %s, %s, 0, 0, '')",
+                    "monthly_rent_vnd, deposit_vnd, note, meeting_hours_monthly) "
+                    "VALUES (%s, %s, %s, 1, %s, %s, %s, %s, %s, %s, 0, 0, '', 0)",
                     [
                         as_id(uuid.uuid4()),
                         now,

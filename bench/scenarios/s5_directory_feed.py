@@ -12,7 +12,8 @@ from rest_framework.test import APIClient
 
 NAME = "S5 directory feed, last page / first page"
 TARGET = 1.2
-REPEAT = 15
+REPEAT = 31  # more turns per run: the median must hold on a shared machine
+RUNS = 5  # issue 17: within the target in five runs out of five
 CHANGES, COMPANIES, LIMIT = 100_000, 1_000, 100
 
 _client = APIClient()

@@ -9,6 +9,7 @@ second one sees the first one's lease.
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, OperationalError, transaction
@@ -161,11 +162,13 @@ def lease_create(
     deposit_vnd: int = 0,
     contract_number: str | None = None,
     note: str = "",
+    meeting_hours_monthly: Decimal = Decimal(0),
     actor: User | None,
 ) -> Lease:
     """Lease `unit` (or `desks` of a pool) to `company` from start_date to end_date, inclusive.
 
-    Past leases may be recorded (existing contracts) under the same rule.
+    Past leases may be recorded (existing contracts) under the same rule. A bookable meeting
+    room is booked by the hour, never leased (409 unit_unavailable, reason "bookable").
     """
 
     def work() -> Lease:
@@ -180,6 +183,13 @@ def lease_create(
                 )
             if not locked.is_active:
                 raise UnitInactive(f"Unit {locked.code} is under maintenance.")
+            if locked.bookable:
+                raise UnitUnavailable(
+                    _("Meeting room %(code)s is booked by the hour, not leased.")
+                    % {"code": locked.code},
+                    conflicts=[],
+                    reason="bookable",
+                )
             leased_desks = _desks_for(locked, desks)
             _check_room(
                 unit=locked,
@@ -203,6 +213,7 @@ def lease_create(
                 deposit_vnd=deposit_vnd,
                 contract_number=contract_number or None,
                 note=note,
+                meeting_hours_monthly=meeting_hours_monthly,
             )
             # Field checks only: the unit is locked (it exists), the company is an instance,
             # the id is new, the dates and desks were checked above; the constraints' queries

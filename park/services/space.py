@@ -7,15 +7,16 @@ written is the model module's (`PARK_WRITABLE`, `UNIT_WRITABLE`, ...); an update
 proposed record, then `core.services.model_update` writes it.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
-from django.db.models import Model, ProtectedError, Q, RestrictedError
+from django.db import transaction
+from django.db.models import Model, Q
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import InUse
-from core.services import model_update, writable_data
+from core.services import record_create, record_delete, record_update, writable_data
 from park.exceptions import InvalidSpace, SpaceCodeTaken
 from park.models import (
     BUILDING_WRITABLE,
@@ -36,49 +37,6 @@ from park.services._shared import proposed, today
 M = TypeVar("M", bound=Model)
 
 
-def _save_new(record: Model, *, check: Callable[[], None], actor: User | None) -> None:
-    """Check the natural key, validate and insert `record` with `actor` in its history."""
-    check()
-    record.full_clean(validate_constraints=False)
-    record._history_user = actor
-    try:
-        with transaction.atomic():  # a parallel insert of the same key lands here
-            record.save()
-    except IntegrityError:
-        check()
-        raise
-
-
-def _save_changes(
-    record: M,
-    *,
-    fields: Iterable[str],
-    data: Mapping[str, Any],
-    check: Callable[[], None],
-    actor: User | None,
-) -> M:
-    """Check the natural key (of the proposed record), then write the change."""
-    check()
-    try:
-        with transaction.atomic():  # a parallel write of the same key lands here
-            model_update(instance=record, fields=fields, data=data, actor=actor)
-    except IntegrityError:
-        check()
-        raise
-    return record
-
-
-def _delete(record: Model, *, actor: User | None, instead: str) -> None:
-    """Delete `record`, or refuse with 409 in_use naming what still refers to it."""
-    record._history_user = actor
-    try:
-        with transaction.atomic():
-            record.delete()
-    except (ProtectedError, RestrictedError) as error:
-        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
-        raise InUse(f"{record} still has {', '.join(kinds)}; {instead}") from None
-
-
 # --- parks --------------------------------------------------------------------------------
 
 
@@ -96,7 +54,7 @@ def park_create(*, data: Mapping[str, Any], actor: User | None) -> Park:
     """Record a park. Exactly one park is the home park (the one this installation runs)."""
     with transaction.atomic():
         park = Park(**writable_data(PARK_WRITABLE, data))
-        _save_new(park, check=_home_park_check(park), actor=actor)
+        record_create(park, check=_home_park_check(park), actor=actor)
     return park
 
 
@@ -104,13 +62,13 @@ def park_update(*, park: Park, data: Mapping[str, Any], actor: User | None) -> P
     with transaction.atomic():
         park = Park.objects.select_for_update().get(pk=park.pk)
         check = _home_park_check(proposed(park, fields=PARK_WRITABLE, data=data))
-        return _save_changes(park, fields=PARK_WRITABLE, data=data, check=check, actor=actor)
+        return record_update(park, fields=PARK_WRITABLE, data=data, check=check, actor=actor)
 
 
 def park_delete(*, park: Park, actor: User | None) -> None:
     """Delete a park nothing refers to (buildings, units: 409 in_use)."""
     with transaction.atomic():
-        _delete(park, actor=actor, instead="delete or move them first.")
+        record_delete(park, actor=actor, instead=_("delete or move them first."))
 
 
 # --- buildings ----------------------------------------------------------------------------
@@ -128,7 +86,7 @@ def _building_code_check(building: Building) -> Callable[[], None]:
 def building_create(*, park: Park, data: Mapping[str, Any], actor: User | None) -> Building:
     with transaction.atomic():
         building = Building(park=park, **writable_data(BUILDING_WRITABLE, data))
-        _save_new(building, check=_building_code_check(building), actor=actor)
+        record_create(building, check=_building_code_check(building), actor=actor)
     return building
 
 
@@ -137,14 +95,14 @@ def building_update(*, building: Building, data: Mapping[str, Any], actor: User 
     with transaction.atomic():
         building = Building.objects.select_for_update().get(pk=building.pk)
         check = _building_code_check(proposed(building, fields=BUILDING_WRITABLE, data=data))
-        return _save_changes(
+        return record_update(
             building, fields=BUILDING_WRITABLE, data=data, check=check, actor=actor
         )
 
 
 def building_delete(*, building: Building, actor: User | None) -> None:
     with transaction.atomic():
-        _delete(building, actor=actor, instead="delete its floors first.")
+        record_delete(building, actor=actor, instead=_("delete its floors first."))
 
 
 # --- floors -------------------------------------------------------------------------------
@@ -171,7 +129,7 @@ def floor_create(*, building: Building, data: Mapping[str, Any], actor: User | N
     with transaction.atomic():
         floor = Floor(building=building, **writable_data(FLOOR_WRITABLE, data))
         _refuse_small_plan(floor)
-        _save_new(floor, check=_floor_level_check(floor), actor=actor)
+        record_create(floor, check=_floor_level_check(floor), actor=actor)
     return floor
 
 
@@ -182,12 +140,12 @@ def floor_update(*, floor: Floor, data: Mapping[str, Any], actor: User | None) -
         candidate = proposed(floor, fields=FLOOR_WRITABLE, data=data)
         _refuse_small_plan(candidate)
         check = _floor_level_check(candidate)
-        return _save_changes(floor, fields=FLOOR_WRITABLE, data=data, check=check, actor=actor)
+        return record_update(floor, fields=FLOOR_WRITABLE, data=data, check=check, actor=actor)
 
 
 def floor_delete(*, floor: Floor, actor: User | None) -> None:
     with transaction.atomic():
-        _delete(floor, actor=actor, instead="delete or move its units first.")
+        record_delete(floor, actor=actor, instead=_("delete or move its units first."))
 
 
 # --- units --------------------------------------------------------------------------------
@@ -228,15 +186,37 @@ def _refuse_bad_capacity(unit: Unit) -> None:
         raise InvalidSpace("A rack has a capacity of 1.", field="capacity")
 
 
+def _refuse_bad_bookable(unit: Unit, *, before: Unit | None = None) -> None:
+    """Only a meeting room is bookable by the hour (design/bookings.md), and a room with a
+    lease in force (running or upcoming) is not made bookable: its hours belong to the
+    holder. Call with the unit row locked (lease_create waits on the same lock)."""
+    if not unit.bookable:
+        return
+    if unit.kind != UnitKind.MEETING_ROOM:
+        raise InvalidSpace(
+            f"Only a meeting room can be bookable; {unit.code} is not one.", field="bookable"
+        )
+    if before is None or before.bookable:
+        return
+    in_force = Lease.objects.filter(unit=unit, cancelled_at__isnull=True).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today())
+    )
+    if in_force.exists():
+        raise InUse(
+            f"{unit.code} has a lease in force: end or cancel it before making the room bookable."
+        )
+
+
 def unit_create(*, data: Mapping[str, Any], actor: User | None) -> Unit:
     """Record a unit on `data["floor"]`; its park is copied from the floor's building."""
     with transaction.atomic():
         unit = Unit(**writable_data(UNIT_WRITABLE, data))
         floor = data["floor"]
         unit.park_id = floor.building.park_id
+        _refuse_bad_bookable(unit)
         _refuse_bad_capacity(unit)
         _refuse_bad_polygon(unit.plan_polygon, floor=floor)
-        _save_new(unit, check=_unit_code_check(unit), actor=actor)
+        record_create(unit, check=_unit_code_check(unit), actor=actor)
     return unit
 
 
@@ -282,7 +262,8 @@ def _refuse_changes_under_leases(unit: Unit, *, before: Unit) -> None:
 
 def unit_update(*, unit: Unit, data: Mapping[str, Any], actor: User | None) -> Unit:
     """Change a unit. Moving it to another floor re-copies its park (and re-checks its code
-    there); kind and capacity changes must fit the leases it holds."""
+    there); kind and capacity changes must fit the leases it holds; only a meeting room with
+    no lease in force becomes bookable."""
     with transaction.atomic():
         before = unit_for_update(unit.pk)  # lease_create waits on the same lock
         unit = Unit.objects.select_related("floor__building").get(pk=before.pk)
@@ -291,11 +272,12 @@ def unit_update(*, unit: Unit, data: Mapping[str, Any], actor: User | None) -> U
         _refuse_bad_capacity(candidate)
         _refuse_bad_polygon(candidate.plan_polygon, floor=candidate.floor)
         _refuse_changes_under_leases(candidate, before=before)
+        _refuse_bad_bookable(candidate, before=before)
         check = _unit_code_check(candidate)
-        return _save_changes(unit, fields=UNIT_WRITABLE, data=data, check=check, actor=actor)
+        return record_update(unit, fields=UNIT_WRITABLE, data=data, check=check, actor=actor)
 
 
 def unit_delete(*, unit: Unit, actor: User | None) -> None:
     """Delete a unit nothing refers to; a unit with leases is deactivated instead (409)."""
     with transaction.atomic():
-        _delete(unit, actor=actor, instead="set it inactive instead.")
+        record_delete(unit, actor=actor, instead=_("set it inactive instead."))

@@ -27,6 +27,7 @@ def lease_form(unit, company, **overrides):
         "deposit_vnd": "0",
         "contract_number": "",
         "note": "",
+        "meeting_hours_monthly": "0",
         **overrides,
     }
 

@@ -13,13 +13,13 @@ import yaml
 from django.conf import settings
 
 from chain.services import partner_create, partner_key_create
+from tests.bookings.factories import make_room
 from tests.factories import (
     make_company,
     make_floor,
     make_manager,
     make_park,
     make_program,
-    make_unit,
 )
 
 SCHEMA = yaml.safe_load((Path(settings.BASE_DIR) / "docs" / "openapi.yaml").read_text())
@@ -88,7 +88,7 @@ def world(db):
     """One record behind each id a path of the schema names."""
     park = make_park(is_home=True)
     floor = make_floor(park=park)
-    unit = make_unit(floor=floor)
+    unit = make_room(floor=floor)  # a bookable meeting room: its slots are a list too
     company = make_company()
     program = make_program()
     partner = partner_create(

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PEOPLE, DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD, seed_accounts
+from billing.demo import seed_billing
+from bookings.demo import seed_bookings
 from chain.demo import seed_chain
 from incubator.demo import seed_incubator
 from park.demo import seed_park
@@ -37,8 +39,10 @@ class Command(BaseCommand):
         admin = seed_accounts()
         seed_tenants(admin)
         seed_park(admin)  # after the tenants: it leases units to them
+        seed_bookings(admin)  # after the park: its tenants book its two bookable rooms
         seed_chain(admin)  # after the others: it joins the home park to the chain
         seed_incubator(admin)  # after the park: incubatees get desks in its coworking pool
+        seed_billing(admin)  # last: the past months' invoices come from the leases above
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Admin login:  {DEV_ADMIN_EMAIL} / {DEV_ADMIN_PASSWORD}")
         for email, _name, roles, password in DEMO_PEOPLE:

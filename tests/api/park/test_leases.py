@@ -58,6 +58,7 @@ def test_a_manager_leases_an_office_whole(manager_client):
         "deposit_vnd": 0,
         "contract_number": "HD-2027/01",
         "note": "Tầng 1",
+        "meeting_hours_monthly": 0.0,
         "cancelled_at": None,
         "version": 1,
         "created_at": response.json()["created_at"],

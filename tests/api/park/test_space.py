@@ -35,6 +35,8 @@ def unit_body(unit, **overrides) -> dict:
         "monthly_rate_vnd": unit.monthly_rate_vnd,
         "is_active": unit.is_active,
         "plan_polygon": unit.plan_polygon,
+        "bookable": unit.bookable,
+        "hourly_rate_vnd": unit.hourly_rate_vnd,
         "occupancy_today": {"capacity": unit.capacity, "leased": 0, "rate": 0.0},
         "version": unit.version,
         "created_at": unit.created_at.astimezone(timezone.get_current_timezone()).isoformat(),

@@ -29,6 +29,7 @@ def test_a_representative_adds_and_edits_contacts(representative_client, company
         "email": "an@dtsoft.vn",
         "phone": "",
         "is_primary": True,
+        "is_billing": False,
         "version": 1,
         "created_at": response.json()["created_at"],
         "updated_at": response.json()["updated_at"],

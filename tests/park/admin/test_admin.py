@@ -39,6 +39,7 @@ def lease_form(unit, company, **overrides):
         "deposit_vnd": "0",
         "contract_number": "",
         "note": "",
+        "meeting_hours_monthly": "0",
     }
     data.update(overrides)
     return data
@@ -152,6 +153,7 @@ def test_the_change_form_edits_only_the_terms_through_lease_update(admin_client,
         "deposit_vnd",
         "contract_number",
         "monthly_rent_vnd",
+        "meeting_hours_monthly",
     ]
 
     response = admin_client.post(
@@ -161,6 +163,7 @@ def test_the_change_form_edits_only_the_terms_through_lease_update(admin_client,
             "deposit_vnd": "30000000",
             "contract_number": "HĐ-77",
             "monthly_rent_vnd": str(lease.monthly_rent_vnd),
+            "meeting_hours_monthly": "0",
             "end_date": "2030-01-01",  # not a field of the form: ignored
         },
     )
@@ -369,6 +372,7 @@ def test_a_duplicate_unit_code_is_a_form_error_and_writes_nothing(admin_client, 
         "monthly_rate_vnd": "1000",
         "is_active": "on",
         "plan_polygon": "null",
+        "hourly_rate_vnd": "0",
     }
 
     response = admin_client.post("/admin/park/unit/add/", data)
@@ -394,6 +398,10 @@ def test_a_park_building_and_floor_are_made_and_changed_in_the_admin(admin_clien
             "city": "Cần Thơ",
             "province": "Cần Thơ",
             "land_area_m2": "5000",
+            "booking_opens": "07:00",
+            "booking_closes": "22:00",
+            "booking_horizon_days": "90",
+            "booking_free_cancel_hours": "24",
         },
     )
     assert response.status_code == 302

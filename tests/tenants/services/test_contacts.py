@@ -8,7 +8,7 @@ from tests.factories import make_company, make_contact
 
 
 def test_the_writable_contact_fields():
-    assert CONTACT_WRITABLE == ("name", "role", "email", "phone", "is_primary")
+    assert CONTACT_WRITABLE == ("name", "role", "email", "phone", "is_primary", "is_billing")
 
 
 def test_a_contact_is_created_from_data(db):

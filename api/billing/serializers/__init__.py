@@ -1,0 +1,96 @@
+"""What the billing endpoints accept and answer (design billing.md, API), split as the views
+are: the set-up (settings, series, price list, usage), invoices, payments, and the invoice
+run, statements and aging. The writable fields are the model module's tuples
+(`billing.models.CHARGE_WRITABLE`, ...): a new writable field there is a new field here."""
+
+from api.billing.serializers._shared import (
+    CHARGE_PRICE_MAX_VND,
+    ISSUE_MANY_MAX,
+    LINE_QUANTITY_MAX,
+    PAYMENT_MAX_VND,
+    PRICE_MAX_VND,
+    STAMPS,
+    USAGE_QUANTITY_MAX,
+    MonthField,
+)
+from api.billing.serializers.config import (
+    BillingSettingsSerializer,
+    ChargeSerializer,
+    ChargeUpdateSerializer,
+    InvoiceSeriesSerializer,
+    InvoiceSeriesUpdateSerializer,
+    UsageSerializer,
+    UsageUpdateSerializer,
+)
+from api.billing.serializers.invoices import (
+    INVOICE_CSV_COLUMNS,
+    InvoiceCreateSerializer,
+    InvoiceLineCreateSerializer,
+    InvoiceLineSerializer,
+    InvoiceRowSerializer,
+    InvoiceSerializer,
+    IssueManySerializer,
+    IssueSerializer,
+    NoBodySerializer,
+    VoidSerializer,
+)
+from api.billing.serializers.payments import (
+    AllocationSerializer,
+    PaymentCreateSerializer,
+    PaymentSerializer,
+)
+from api.billing.serializers.reports import (
+    AGING_BUCKETS,
+    AGING_CSV_COLUMNS,
+    AgingCompanySerializer,
+    AgingQuerySerializer,
+    AgingSerializer,
+    AgingTotalsSerializer,
+    InvoiceRunSerializer,
+    RunSummarySerializer,
+    StatementEntrySerializer,
+    StatementQuerySerializer,
+    StatementSerializer,
+)
+
+__all__ = [
+    "AGING_BUCKETS",
+    "AGING_CSV_COLUMNS",
+    "CHARGE_PRICE_MAX_VND",
+    "INVOICE_CSV_COLUMNS",
+    "ISSUE_MANY_MAX",
+    "LINE_QUANTITY_MAX",
+    "PAYMENT_MAX_VND",
+    "PRICE_MAX_VND",
+    "STAMPS",
+    "USAGE_QUANTITY_MAX",
+    "AgingCompanySerializer",
+    "AgingQuerySerializer",
+    "AgingSerializer",
+    "AgingTotalsSerializer",
+    "AllocationSerializer",
+    "BillingSettingsSerializer",
+    "ChargeSerializer",
+    "ChargeUpdateSerializer",
+    "InvoiceCreateSerializer",
+    "InvoiceLineCreateSerializer",
+    "InvoiceLineSerializer",
+    "InvoiceRowSerializer",
+    "InvoiceRunSerializer",
+    "InvoiceSerializer",
+    "InvoiceSeriesSerializer",
+    "InvoiceSeriesUpdateSerializer",
+    "IssueManySerializer",
+    "IssueSerializer",
+    "MonthField",
+    "NoBodySerializer",
+    "PaymentCreateSerializer",
+    "PaymentSerializer",
+    "RunSummarySerializer",
+    "StatementEntrySerializer",
+    "StatementQuerySerializer",
+    "StatementSerializer",
+    "UsageSerializer",
+    "UsageUpdateSerializer",
+    "VoidSerializer",
+]
