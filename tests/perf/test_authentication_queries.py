@@ -103,3 +103,32 @@ def test_a_deactivated_users_token_is_refused(db):
 def test_a_token_that_is_not_utf8_is_refused_not_a_server_error(db):
     response = APIClient().get("/api/v1/auth/me/", HTTP_AUTHORIZATION=b"Token \xff\xfe")
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("make_person", [make_manager, make_reviewer, make_user])
+def test_the_hand_written_lookup_reads_what_the_orm_reads(db, make_person):
+    """accounts.selectors.tokens_for_authentication builds its SQL by hand (bench S1): it must
+    load the same token, the same user (every field, converted as the ORM converts it) and
+    the same roles as the ORM's own query."""
+    from accounts.models import MANAGERS_GROUP, REVIEWERS_GROUP
+    from accounts.selectors import tokens_for_authentication
+
+    person = make_person()
+    make_token(make_user())  # another user's token is never read
+    token = make_token(person)
+    now = timezone.now()
+    key = token[:15]
+
+    [ours] = tokens_for_authentication(token_key=key, now=now)
+    [theirs] = AuthToken.objects.select_related("user").filter(token_key=key, expiry__gt=now)
+
+    def values(instance):
+        return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+    assert values(ours) == values(theirs)
+    assert values(ours.user) == values(theirs.user)
+    groups = set(theirs.user.groups.values_list("name", flat=True))
+    assert (ours.in_managers, ours.in_reviewers) == (
+        MANAGERS_GROUP in groups,
+        REVIEWERS_GROUP in groups,
+    )
