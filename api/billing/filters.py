@@ -26,6 +26,8 @@ class MonthFilter(filters.Filter):
 
 class SeriesFilter(FilterSet):
     park = filters.UUIDFilter(field_name="park_id", label=_("Park id"))
+    # A year the column can hold: out of range is a 400, never a database error.
+    year = filters.NumberFilter(min_value=1, max_value=9999, label=_("Year"))
 
     class Meta:
         model = InvoiceSeries

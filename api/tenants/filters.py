@@ -40,6 +40,9 @@ class ContactFilter(FilterSet):
 
 
 class ReportFilter(FilterSet):
+    # A year the column can hold: out of range is a 400, never a database error.
+    year = filters.NumberFilter(min_value=1, max_value=9999, label=_("Year"))
+
     class Meta:
         model = TenantReport
         fields = ["year", "period"]

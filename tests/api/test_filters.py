@@ -128,3 +128,16 @@ def test_a_bad_filter_value_is_a_400_naming_the_parameter(api_client, world, pat
     body = response.json()
     assert body["code"] == "validation_error"
     assert name in [error["field"] for error in body["errors"]], body
+
+
+@pytest.mark.parametrize("path", ["/api/v1/invoice-series/", "/companies/{company_pk}/reports/"])
+@pytest.mark.parametrize("year", ["972960", "-2256"])
+def test_a_year_the_column_cannot_hold_is_a_400_not_a_database_error(
+    manager_client, world, path, year
+):
+    # PostgreSQL's smallint refused the comparison with a DataError (a 500) before the bound.
+    ids, _key = world
+    url = concrete(path if path.startswith("/api") else f"/api/v1{path}", ids)
+    response = manager_client.get(url, {"year": year})
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["year"]
