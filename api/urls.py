@@ -74,4 +74,5 @@ urlpatterns = [
     path("", include("api.chain.urls")),
     path("", include("api.bookings.urls")),
     path("", include("api.billing.urls")),
+    path("", include("api.imports.urls")),
 ]

@@ -7,21 +7,17 @@ negative credit line rounds as its positive twin does.
 import calendar
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy
 
 from billing.models import vat_percent
+from core.money import round_vnd
 
 # The one message for a month that is not one, wherever a month is typed.
 INVALID_MONTH = gettext_lazy("A month is written YYYY-MM or YYYY-MM-01 (e.g. 2027-01).")
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
-
-
-def round_vnd(value: Decimal | int) -> int:
-    """`value` rounded half up (away from zero) to a whole dong."""
-    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def line_amounts(*, quantity: Decimal, unit_price_vnd: int, vat_rate: str) -> tuple[int, int]:

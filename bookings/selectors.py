@@ -4,7 +4,7 @@ never import billing)."""
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User, is_manager
 from bookings.models import Booking, BookingStatus, CalendarToken
 from bookings.tokens import token_hash
+from core.money import round_vnd
 from park.models import Lease, Park, Unit
 from tenants.models import Company, CompanyMember
 
@@ -169,7 +170,7 @@ def counted_bookings(*, month: date) -> QuerySet[Booking]:
 
 def price_vnd(hours: Decimal, rate_vnd: int) -> int:
     """Hours at an hourly rate, in whole dong, rounded half up (as invoice lines are)."""
-    return int((hours * rate_vnd).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return round_vnd(hours * rate_vnd)
 
 
 def _over_by_room(bookings: list[Booking], allowance: Decimal) -> dict[Unit, Decimal]:

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "chain",
     "bookings",
     "billing",
+    "import_export",
+    "imports",
     "api",
 ]
 

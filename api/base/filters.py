@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import filters
+from django_filters.filterset import BaseFilterSet as DjangoBaseFilterSet
+from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import FilterSet as BaseFilterSet
 from django_filters.rest_framework.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from rest_framework import serializers
@@ -79,3 +81,32 @@ class StrictOrderingFilter(OrderingFilter):
                     }
                 )
         return super().get_ordering(request, queryset, view)
+
+
+def _may_filter(filterset_class, params) -> bool:
+    # Whether a FilterSet built from `params` could filter or refuse anything: a parameter
+    # that begins with a filter's name (`headcount`, and `headcount_min` of a range widget), a
+    # required filter, or a FilterSet or filter that filters its own way. Otherwise every
+    # filter would get an empty value, and django-filter's filters return the list unchanged.
+    if filterset_class.filter_queryset is not DjangoBaseFilterSet.filter_queryset:
+        return True
+    for name, filter_ in filterset_class.base_filters.items():
+        if filter_.extra.get("required") or filter_.exclude:
+            return True
+        if not type(filter_).filter.__module__.startswith("django_filters."):
+            return True
+        if any(param.startswith(name) for param in params):
+            return True
+    return False
+
+
+class QuietFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which builds no FilterSet for a request that names none of its
+    filters (issue 17): a FilterSet deep-copies its filters and builds and validates a form on
+    each request, a tenth of an unfiltered list's time, for a list returned unchanged."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not _may_filter(filterset_class, request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

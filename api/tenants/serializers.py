@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import User
-from api.base.serializers import ModelSerializer, Serializer
+from api.base.serializers import FastListSerializer, ModelSerializer, Serializer
 from tenants.models import (
     COMPANY_IDENTITY_WRITABLE,
     COMPANY_PUBLIC_PROFILE_WRITABLE,
@@ -27,6 +27,19 @@ def absolute_media_url(request, file) -> str | None:
     if not file:
         return None
     return request.build_absolute_uri(file.url) if request is not None else file.url
+
+
+def _file_url(request, instance, name: str) -> str | None:
+    # absolute_media_url(request, getattr(instance, name)) without the FieldFile that the
+    # descriptor wraps each loaded name in (a list page builds two per row): the stored name,
+    # through the field's storage, as FieldFile.url reads it.
+    value = instance.__dict__.get(name)
+    if type(value) is not str:  # deferred, or already a FieldFile
+        return absolute_media_url(request, getattr(instance, name))
+    if not value:
+        return None
+    url = type(instance)._meta.get_field(name).storage.url(value)
+    return request.build_absolute_uri(url) if request is not None else url
 
 
 class CompanySerializer(ModelSerializer):
@@ -58,12 +71,13 @@ class CompanySerializer(ModelSerializer):
         )
         read_only_fields = ("id", "status", "incubated", "version", "created_at", "updated_at")
         validators = []
+        list_serializer_class = FastListSerializer  # the list page's rows (issue 17)
 
     def get_logo_url(self, company) -> str | None:
-        return absolute_media_url(self.context.get("request"), company.logo)
+        return _file_url(self.context.get("request"), company, "logo")
 
     def get_logo_thumbnail_url(self, company) -> str | None:
-        return absolute_media_url(self.context.get("request"), company.logo_thumbnail)
+        return _file_url(self.context.get("request"), company, "logo_thumbnail")
 
 
 class StatusChangeSerializer(Serializer):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from api.base.csv import CSVRenderer, FormatParamFirstNegotiation
 from api.base.fields import UUID_PATTERN
+from api.base.filters import QuietFilterBackend, StrictOrderingFilter
 from api.base.views import ETagMixin, GenericViewSet, ModelViewSet, etag_of
 from api.tenants.filters import CompanyFilter, ContactFilter, ReportFilter
 from api.tenants.permissions import CompanyAccess, ManagesCompany, SeesCompany
@@ -44,6 +45,8 @@ class CompanyViewSet(ModelViewSet):
 
     serializer_class = CompanySerializer
     filterset_class = CompanyFilter
+    # The default backends, with django-filter's skipping the FilterSet of an unfiltered list.
+    filter_backends = [QuietFilterBackend, StrictOrderingFilter]
     permission_classes = [CompanyAccess]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     content_negotiation_class = FormatParamFirstNegotiation

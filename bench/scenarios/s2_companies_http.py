@@ -1,6 +1,7 @@
 """S2: the company list over HTTP, against a bare Django view on the same server.
 
-gunicorn (2 sync workers, production settings, persistent database connections) serves
+gunicorn with the production configuration (config/gunicorn.py: its workers, threads and
+hooks), production settings and persistent database connections serves
 `GET /api/v1/companies/?page_size=100` with a real token, and `/bench/bare-companies/`, a
 plain Django view returning the same 100 rows of 5,000 through `json.dumps` (bench/http/).
 Closed-loop Python clients keep both busy for a few seconds at a time, turn by turn; the
@@ -78,10 +79,10 @@ def setup() -> None:
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "config.wsgi:application",
-            "--workers=2",
-            "--worker-class=sync",
+            "--config=config/gunicorn.py",  # what `make serve` runs: same workers, same hooks
             f"--bind=127.0.0.1:{_port}",
             "--log-level=warning",
+            "--access-logfile=/dev/null",  # written as in production, but not on the bench's output
         ],
         cwd=ROOT,
         env=env,

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from billing.exceptions import InvalidPayment, Taken
@@ -35,6 +36,7 @@ from billing.selectors import (
     invoices_for_update,
     open_invoices_for_update,
 )
+from billing.statements import TransferMatch
 from core.services import model_update
 
 
@@ -304,3 +306,56 @@ def _reference_taken(reference: str) -> Taken:
         % {"reference": reference},
         field="reference",
     )
+
+
+# -- bank-statement transfers --------------------------------------------------------------
+
+
+def payment_record_transfer(
+    *,
+    park,
+    match: TransferMatch,
+    amount_vnd: int,
+    received_on: date,
+    reference: str | None,
+    content: str,
+    actor=None,
+) -> Payment:
+    """Record a bank transfer matched by `billing.statements.transfers_match`: a bank-transfer
+    payment whose note is the transfer text. The invoice the text names is paid first; what
+    is above its balance goes to the company's other open invoices, oldest first, and the
+    rest is credit. Without a named invoice (or once it is no longer issued), oldest first."""
+    note_length = Payment._meta.get_field("note").max_length
+    note = (content or "").strip()[:note_length].rstrip()
+    company, invoice = match.company, match.invoice
+    if invoice is not None and (invoice.park_id != park.pk or invoice.company_id != company.pk):
+        raise InvalidPayment(
+            _("Invoice %(id)s is not an invoice of this company in this park.")
+            % {"id": invoice.pk},
+            field="invoices",
+        )
+    wanted = Q(total_vnd__gt=F("paid_vnd"))  # open
+    if invoice is not None:
+        wanted |= Q(pk=invoice.pk)
+    with transaction.atomic():
+        # The named invoice and the open ones locked in one statement, pk order (as every
+        # writer here): none can be voided or paid under us before payment_create re-reads
+        # them in the order given.
+        locked = list(
+            Invoice.objects.filter(wanted, park=park, company=company, status=InvoiceStatus.ISSUED)
+            .order_by("pk")
+            .select_for_update()
+        )
+        named = [i for i in locked if invoice is not None and i.pk == invoice.pk]
+        others = _oldest_first(i for i in locked if i not in named and i.balance_vnd > 0)
+        return payment_create(
+            park=park,
+            company=company,
+            amount_vnd=amount_vnd,
+            received_on=received_on,
+            method=PaymentMethod.BANK_TRANSFER,
+            reference=reference,
+            note=note,
+            invoices=[*named, *others],
+            actor=actor,
+        )

@@ -6,7 +6,10 @@ under the allocation rule of design/domain.md. Other apps import from here
 """
 
 from park.services._shared import today
+from park.services.lease_batch import leases_create_many
 from park.services.leases import (
+    LeaseDraft,
+    LeaseOutcome,
     companies_activate_for_leases_starting,
     lease_cancel,
     lease_create,
@@ -30,6 +33,8 @@ from park.services.space import (
 )
 
 __all__ = [
+    "LeaseDraft",
+    "LeaseOutcome",
     "building_create",
     "building_delete",
     "building_update",
@@ -42,6 +47,7 @@ __all__ = [
     "lease_renew",
     "lease_terminate",
     "lease_update",
+    "leases_create_many",
     "park_create",
     "park_delete",
     "park_update",

@@ -8,17 +8,19 @@ second one sees the first one's lease.
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.errors import InvalidTransition
+from core.errors import DomainError, InvalidTransition
 from core.models import save_changed
 from core.services import model_update, writable_data
 from park.exceptions import (
@@ -141,14 +143,87 @@ def _activate_if_current(lease: Lease, *, actor: User | None) -> None:
         )
 
 
+def _contract_number_taken(number: str) -> ContractNumberTaken:
+    return ContractNumberTaken(
+        f"Another lease has contract number {number}.", field="contract_number"
+    )
+
+
 def _ensure_contract_number_free(number: str, *, exclude: Lease | None = None) -> None:
     taken = Lease.objects.filter(contract_number=number)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
-        raise ContractNumberTaken(
-            f"Another lease has contract number {number}.", field="contract_number"
+        raise _contract_number_taken(number)
+
+
+@dataclass
+class LeaseDraft:
+    """What `lease_create` takes, as one value: a lease `leases_create_many` may create."""
+
+    unit: Unit
+    company: Company
+    start_date: date
+    end_date: date | None = None
+    desks: int | None = None
+    monthly_rent_vnd: int | None = None
+    deposit_vnd: int = 0
+    contract_number: str | None = None
+    note: str = ""
+    meeting_hours_monthly: Decimal = Decimal(0)
+    tag: Any = None  # the caller's reference for this draft (an import: its row number)
+
+
+def _lease_checked(*, unit: Unit, overlapping: list[Lease], draft: LeaseDraft) -> Lease:
+    """The unsaved lease `draft` asks for, or the refusal of the first rule it breaks.
+
+    Every rule of a new lease but the uniqueness of its contract number (that one needs the
+    database, or the batch): the dates, the unit's state, its desks, room on those dates, and
+    the fields' own validation. `unit` is locked; `overlapping` are its non-cancelled leases
+    sharing a day with the draft's dates, ordered by start date and id. Raises OutsideLease,
+    UnitInactive, UnitUnavailable, InvalidDesks or Django's ValidationError.
+    """
+    start_date, end_date = draft.start_date, draft.end_date
+    if end_date is not None and end_date < start_date:
+        raise OutsideLease("The end date cannot be before the start date.", field="end_date")
+    if not unit.is_active:
+        raise UnitInactive(f"Unit {unit.code} is under maintenance.")
+    if unit.bookable:
+        raise UnitUnavailable(
+            _("Meeting room %(code)s is booked by the hour, not leased.") % {"code": unit.code},
+            conflicts=[],
+            reason="bookable",
         )
+    leased_desks = _desks_for(unit, draft.desks)
+    _check_room(
+        unit=unit,
+        start_date=start_date,
+        end_date=end_date,
+        desks=leased_desks,
+        overlapping=overlapping,
+    )
+    rent = draft.monthly_rent_vnd
+    if rent is None:
+        per_desk = unit.kind not in EXCLUSIVE_KINDS
+        rent = unit.monthly_rate_vnd * (leased_desks if per_desk else 1)
+    lease = Lease(
+        unit=unit,
+        company=draft.company,
+        desks=leased_desks,
+        is_exclusive=unit.kind in EXCLUSIVE_KINDS,
+        start_date=start_date,
+        end_date=end_date,
+        monthly_rent_vnd=rent,
+        deposit_vnd=draft.deposit_vnd,
+        contract_number=draft.contract_number or None,
+        note=draft.note,
+        meeting_hours_monthly=draft.meeting_hours_monthly,
+    )
+    # Field checks only: the unit is locked (it exists), the company is an instance, the id is
+    # new, the dates and desks were checked above; the constraints' queries would cost more
+    # round trips than the booking itself (bench S4).
+    lease.full_clean(exclude=["unit", "company"], validate_unique=False, validate_constraints=False)
+    return lease
 
 
 def lease_create(
@@ -177,49 +252,21 @@ def lease_create(
             locked, overlapping = unit_for_update_with_leases(
                 unit.pk, start_date=start_date, end_date=end_date
             )
-            if end_date is not None and end_date < start_date:
-                raise OutsideLease(
-                    "The end date cannot be before the start date.", field="end_date"
-                )
-            if not locked.is_active:
-                raise UnitInactive(f"Unit {locked.code} is under maintenance.")
-            if locked.bookable:
-                raise UnitUnavailable(
-                    _("Meeting room %(code)s is booked by the hour, not leased.")
-                    % {"code": locked.code},
-                    conflicts=[],
-                    reason="bookable",
-                )
-            leased_desks = _desks_for(locked, desks)
-            _check_room(
+            lease = _lease_checked(
                 unit=locked,
-                start_date=start_date,
-                end_date=end_date,
-                desks=leased_desks,
                 overlapping=overlapping,
-            )
-            rent = monthly_rent_vnd
-            if rent is None:
-                per_desk = locked.kind not in EXCLUSIVE_KINDS
-                rent = locked.monthly_rate_vnd * (leased_desks if per_desk else 1)
-            lease = Lease(
-                unit=locked,
-                company=company,
-                desks=leased_desks,
-                is_exclusive=locked.kind in EXCLUSIVE_KINDS,
-                start_date=start_date,
-                end_date=end_date,
-                monthly_rent_vnd=rent,
-                deposit_vnd=deposit_vnd,
-                contract_number=contract_number or None,
-                note=note,
-                meeting_hours_monthly=meeting_hours_monthly,
-            )
-            # Field checks only: the unit is locked (it exists), the company is an instance,
-            # the id is new, the dates and desks were checked above; the constraints' queries
-            # would cost more round trips than the booking itself (bench S4).
-            lease.full_clean(
-                exclude=["unit", "company"], validate_unique=False, validate_constraints=False
+                draft=LeaseDraft(
+                    unit=unit,
+                    company=company,
+                    start_date=start_date,
+                    end_date=end_date,
+                    desks=desks,
+                    monthly_rent_vnd=monthly_rent_vnd,
+                    deposit_vnd=deposit_vnd,
+                    contract_number=contract_number,
+                    note=note,
+                    meeting_hours_monthly=meeting_hours_monthly,
+                ),
             )
             lease._history_user = actor  # django-simple-history records who did it
             if lease.contract_number is None:
@@ -236,6 +283,12 @@ def lease_create(
         return lease
 
     return _retrying(work)
+
+
+# One entry of `leases_create_many`'s answer: the created lease, or why its draft was refused
+# (a DomainError: OutsideLease, UnitInactive, UnitUnavailable, InvalidDesks,
+# ContractNumberTaken; or Django's ValidationError from the lease's field validation).
+LeaseOutcome = Lease | DomainError | ValidationError
 
 
 def _locked_lease(lease: Lease) -> Lease:

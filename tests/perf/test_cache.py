@@ -64,3 +64,42 @@ def test_past_max_entries_a_checked_set_culls_the_expired_then_a_share_of_the_re
     assert _rows() == 14 - 14 // 2 + 1
     assert cache.get("trigger") == "t"
     assert all(cache.get(f"old-{n}") is None for n in range(6))
+
+
+def _row(key: str):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value, expires FROM softpark_cache WHERE cache_key = %s", [key])
+        return cursor.fetchone()
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [60, None, -1, 0],
+    ids=["a minute", "forever", "expired", "zero"],
+)
+def test_the_upsert_stores_what_djangos_database_cache_stores(timeout):
+    # The hand-written INSERT ... ON CONFLICT beside Django's own DatabaseCache.set (its
+    # SELECT then UPDATE or INSERT), on the same table: for a new key and for a replaced one,
+    # the same pickled value, the same expiry (to the second both round to), the same reads.
+    from django.core.cache.backends.db import DatabaseCache
+
+    ours = CheapSetDatabaseCache("softpark_cache", {"KEY_PREFIX": "ours"})
+    django = DatabaseCache("softpark_cache", {"KEY_PREFIX": "django"})
+    for value in ({"history": [1.5, 2.5], "é": "😀"}, [3.5], "replaced"):
+        ours.set("throttle", value, timeout)
+        django.set("throttle", value, timeout)
+        assert _rows() == 2  # one row each, replaced in place
+        our_value, our_expires = _row(ours.make_key("throttle"))
+        django_value, django_expires = _row(django.make_key("throttle"))
+        assert our_value == django_value
+        if isinstance(our_expires, str):  # SQLite hands back the stored text
+            our_expires, django_expires = (
+                connection.ops.convert_datetimefield_value(v, None, connection)
+                for v in (our_expires, django_expires)
+            )
+        if timeout is None:
+            assert our_expires == django_expires  # datetime.max, to the second
+        else:
+            assert abs((our_expires - django_expires).total_seconds()) <= 1  # a tick apart
+        assert ours.get("throttle") == django.get("throttle")
+        assert (ours.get("throttle") == value) is (timeout is None or timeout > 0)
