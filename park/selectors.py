@@ -33,10 +33,9 @@ def _select(model: type[Model], where: str, params: list) -> list:
     ORM query for every booking cost more Python than the database spent answering it, and
     the unit stays locked for all of that time. Measured on PostgreSQL (2 cores, 16 clients):
     with the ORM's `select_for_update()` and overlap query S4 is 3.4-4.7x a bare INSERT
-    (target 3x), with these reads 1.8-2.4x; the lease and its history row are the ORM's own
-    `save()` (2.2-2.4x with it, 1.8-1.9x with a hand-written insert: not worth the code).
-    Values go through each field's own database converters, so the instances are what the
-    ORM would have built.
+    (target 3x), with these reads 1.8-2.4x when #5 landed. The lease and its history row
+    go in one round trip (`core.models.insert_with_history`). Values go through each field's
+    own database converters, so the instances are what the ORM would have built.
     """
     [instances] = _select_each((model, where, params))
     return instances

@@ -28,7 +28,7 @@ from billing.models import (
     Usage,
 )
 from billing.money import INVALID_MONTH, parse_month
-from billing.services.invoices import draft_totals_save
+from billing.services.drafts import draft_totals_save
 from core.errors import DomainError, InUse
 from core.services import model_update, record_create, record_delete, record_update, writable_data
 from park.services._shared import proposed

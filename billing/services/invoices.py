@@ -1,21 +1,22 @@
-"""Drafts edited, issued with gapless numbers, voided and adjusted.
+"""Invoices issued with gapless numbers, voided and adjusted; drafts are edited in
+`billing.services.drafts`, whose services are exported here too, so every invoice service is
+`billing.services.invoices.<name>`.
 
 Decree 123/2020 and Circular 78/2021: numbers run from 1 without gaps, in issue order, within
 one template code and symbol, and an issued invoice is never edited or deleted (a mistake is
-fixed by a replacement or an adjustment invoice that refers to it). So every service here
-locks the invoice row and refuses any write to one that is not a draft, and issuing takes the
-series row's lock before it numbers anything.
+fixed by a replacement or an adjustment invoice that refers to it). So every service locks the
+invoice row and refuses any write its status does not allow, and issuing takes the series
+row's lock before it numbers anything.
 
 Lock order, everywhere in billing: the series row first, then invoices in pk order, then
 payments (`billing.services.payments`), so issuers, payments and voids queue, not deadlock.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,43 +24,53 @@ from django.utils.translation import gettext as _
 from billing import mail
 from billing.exceptions import (
     BeforeLastIssue,
-    DuplicateInvoice,
     EmptyInvoice,
-    NegativePrice,
     NoBillingSettings,
     NoInvoiceSeries,
 )
 from billing.models import (
-    INVOICE_DRAFT_WRITABLE,
-    INVOICE_LINE_WRITABLE,
     BillingSettings,
     Invoice,
     InvoiceKind,
     InvoiceLine,
     InvoiceSeries,
     InvoiceStatus,
-    LineKind,
 )
-from billing.money import INVALID_MONTH, parse_month
 from billing.services import payments
+from billing.services.drafts import (
+    ALLOWED_TRANSITIONS,
+    draft_insert,
+    draft_totals_save,
+    invoice_create,
+    invoice_delete,
+    invoice_for_update,
+    invoice_line_add,
+    invoice_line_delete,
+    invoice_update,
+    transition_refused,
+)
 from billing.services.lines import invoice_totals_set, line_build
-from core.errors import DomainError, InvalidTransition
+from core.errors import DomainError
 from core.models import save_changed
-from core.services import model_update, writable_data
+from core.transactions import retrying
 from park.models import Park
-from park.services.leases import _retrying
 from tenants.models import Company
 
-S = InvoiceStatus
-# The states an invoice may move to from each state: the `allowed` of a refusal.
-ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.DRAFT: (S.ISSUED,),
-    S.ISSUED: (S.VOID,),
-    S.VOID: (),
-}
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "draft_totals_save",
+    "invoice_adjust",
+    "invoice_create",
+    "invoice_delete",
+    "invoice_issue",
+    "invoice_line_add",
+    "invoice_line_delete",
+    "invoice_update",
+    "invoice_void",
+    "invoices_issue",
+]
 
-# A line's amount must fit the 64-bit columns with room for the invoice's sums.
-_MAX_LINE_AMOUNT_VND = 10**15
+S = InvoiceStatus
 
 _ISSUE_FIELDS = [
     "status",
@@ -71,149 +82,6 @@ _ISSUE_FIELDS = [
     "buyer_tax_code",
     "buyer_address",
 ]
-_TOTAL_FIELDS = ["subtotal_vnd", "vat_vnd", "total_vnd"]
-
-
-def _refuse(invoice: Invoice, detail: str) -> InvalidTransition:
-    return InvalidTransition(detail, allowed=list(ALLOWED_TRANSITIONS[invoice.status]))
-
-
-def _invoice_for_update(invoice_pk) -> Invoice:
-    return Invoice.objects.select_for_update().get(pk=invoice_pk)
-
-
-def _draft_for_update(invoice_pk) -> Invoice:
-    """The invoice, its row locked; anything but a draft: InvalidTransition (immutable)."""
-    invoice = _invoice_for_update(invoice_pk)
-    if invoice.status != S.DRAFT:
-        raise _refuse(
-            invoice,
-            _("Invoice %(invoice)s is %(status)s: only drafts can be changed.")
-            % {"invoice": invoice, "status": invoice.get_status_display().lower()},
-        )
-    return invoice
-
-
-def draft_totals_save(invoice: Invoice, *, actor=None) -> Invoice:
-    """Store a draft's totals as the sums of its lines (its row locked by the caller); the
-    version moves with any change of its lines."""
-    invoice_totals_set(invoice, InvoiceLine.objects.filter(invoice=invoice))
-    save_changed(invoice, fields=_TOTAL_FIELDS, actor=actor)
-    return invoice
-
-
-def _month_of(month: date | str) -> date:
-    first = parse_month(month)
-    if first is None:
-        raise DomainError(str(INVALID_MONTH), field="month")
-    return first
-
-
-def _insert_draft(invoice: Invoice, *, actor) -> Invoice:
-    """Insert a new draft; a parallel or existing non-void invoice for the month: 409."""
-    invoice._history_user = actor
-    try:
-        with transaction.atomic():  # the one-per-month constraint catches a parallel insert
-            invoice.save()
-    except IntegrityError:
-        raise DuplicateInvoice(
-            _("The company already has an invoice for %(month)s.")
-            % {"month": f"{invoice.month:%m/%Y}"}
-        ) from None
-    return invoice
-
-
-def invoice_create(*, park, company, month: date, actor=None) -> Invoice:
-    """An empty `normal` draft; one already there for that month: DuplicateInvoice (409)."""
-    month = _month_of(month)
-    with transaction.atomic():
-        taken = Invoice.objects.filter(
-            park=park,
-            company=company,
-            month=month,
-            kind__in=[InvoiceKind.NORMAL, InvoiceKind.REPLACEMENT],
-        ).exclude(status=S.VOID)
-        existing = taken.first()
-        if existing is not None:
-            raise DuplicateInvoice(
-                _("The company already has an invoice for %(month)s: %(invoice)s.")
-                % {"month": f"{month:%m/%Y}", "invoice": existing},
-                invoice=str(existing.pk),
-            )
-        invoice = Invoice(park=park, company=company, month=month, kind=InvoiceKind.NORMAL)
-        return _insert_draft(invoice, actor=actor)
-
-
-def invoice_update(*, invoice: Invoice, data: Mapping[str, Any], actor=None) -> Invoice:
-    """INVOICE_DRAFT_WRITABLE (the note) on a draft; otherwise InvalidTransition."""
-    data = writable_data(INVOICE_DRAFT_WRITABLE, data)
-    with transaction.atomic():
-        invoice = _draft_for_update(invoice.pk)
-        model_update(instance=invoice, fields=INVOICE_DRAFT_WRITABLE, data=data, actor=actor)
-    return invoice
-
-
-def invoice_delete(*, invoice: Invoice, actor=None) -> None:
-    """Drafts only (an issued invoice is voided, never deleted)."""
-    with transaction.atomic():
-        invoice = _draft_for_update(invoice.pk)
-        invoice._history_user = actor
-        invoice.delete()
-
-
-def invoice_line_add(*, invoice: Invoice, data: Mapping[str, Any], actor=None) -> InvoiceLine:
-    """A `manual` line (INVOICE_LINE_WRITABLE) at the end of a draft, its amount and VAT
-    computed (billing.services.lines) and the draft's totals recomputed with it. Negative
-    prices (a credit) only on adjustments; the quantity is positive."""
-    data = writable_data(INVOICE_LINE_WRITABLE, data)
-    with transaction.atomic():
-        invoice = _draft_for_update(invoice.pk)
-        candidate = InvoiceLine(
-            invoice=invoice, position=1, kind=LineKind.MANUAL, amount_vnd=0, vat_vnd=0, **data
-        )
-        # Required fields, lengths, the VAT rate's choices and the quantity's places.
-        candidate.full_clean(exclude=["invoice"], validate_constraints=False)
-        quantity = _quantity_of(candidate.quantity)
-        price = candidate.unit_price_vnd
-        if price < 0 and invoice.kind != InvoiceKind.ADJUSTMENT:
-            raise NegativePrice(
-                _("Only an adjustment invoice may have a negative price (a credit)."),
-                field="unit_price_vnd",
-            )
-        last = invoice.lines.order_by("-position").values_list("position", flat=True).first()
-        line = line_build(
-            invoice=invoice,
-            position=(last or 0) + 1,
-            kind=LineKind.MANUAL,
-            description=candidate.description,
-            quantity=quantity,
-            unit_of_measure=candidate.unit_of_measure,
-            unit_price_vnd=price,
-            vat_rate=candidate.vat_rate,
-        )
-        if abs(line.amount_vnd) > _MAX_LINE_AMOUNT_VND:
-            raise DomainError(_("This line's amount is too large."), field="unit_price_vnd")
-        line.save()
-        draft_totals_save(invoice, actor=actor)
-    return line
-
-
-def _quantity_of(value) -> Decimal:
-    try:
-        quantity = Decimal(str(value))
-    except InvalidOperation:
-        raise DomainError(_("A quantity is a number."), field="quantity") from None
-    if quantity <= 0:
-        raise DomainError(_("A quantity is more than 0."), field="quantity")
-    return quantity
-
-
-def invoice_line_delete(*, line: InvoiceLine, actor=None) -> None:
-    """Remove a line of a draft (drafts only); the draft's totals are recomputed."""
-    with transaction.atomic():
-        invoice = _draft_for_update(line.invoice_id)
-        InvoiceLine.objects.filter(pk=line.pk, invoice=invoice).delete()
-        draft_totals_save(invoice, actor=actor)
 
 
 def _issuing_series(park_ids: set, year: int) -> dict[Any, InvoiceSeries]:
@@ -240,7 +108,7 @@ def _issue(invoice_ids: list, issue_date: date, actor) -> list[Invoice]:
         # An invoice already issued is refused as such, before any series is looked for (the
         # check is repeated under the rows' locks below).
         for invoice in Invoice.objects.filter(pk__in=invoice_ids).exclude(status=S.DRAFT):
-            raise _refuse(
+            raise transition_refused(
                 invoice,
                 _("Invoice %(invoice)s is %(status)s: only drafts can be issued.")
                 % {"invoice": invoice, "status": invoice.get_status_display().lower()},
@@ -278,7 +146,7 @@ def _issue(invoice_ids: list, issue_date: date, actor) -> list[Invoice]:
         invoices = [by_id[pk] for pk in invoice_ids]
         for invoice in invoices:
             if invoice.status != S.DRAFT:
-                raise _refuse(
+                raise transition_refused(
                     invoice,
                     _("Invoice %(invoice)s is %(status)s: only drafts can be issued.")
                     % {"invoice": invoice, "status": invoice.get_status_display().lower()},
@@ -337,7 +205,7 @@ def invoices_issue(
     if len(set(invoice_ids)) != len(invoice_ids):
         raise DomainError(_("An invoice is listed twice."), field="invoices")
     issue_date = issue_date or timezone.localdate()
-    return _retrying(lambda: _issue(invoice_ids, issue_date, actor))
+    return retrying(lambda: _issue(invoice_ids, issue_date, actor))
 
 
 def invoice_issue(*, invoice: Invoice, issue_date: date | None = None, actor=None) -> Invoice:
@@ -358,9 +226,9 @@ def invoice_void(*, invoice: Invoice, reason: str, actor=None) -> Invoice:
     if len(reason) > Invoice._meta.get_field("void_reason").max_length:
         raise DomainError(_("The reason is too long (300 characters at most)."), field="reason")
     with transaction.atomic():
-        invoice = _invoice_for_update(invoice.pk)
+        invoice = invoice_for_update(invoice.pk)
         if invoice.status != S.ISSUED:
-            raise _refuse(
+            raise transition_refused(
                 invoice,
                 _("Invoice %(invoice)s is %(status)s: only issued invoices can be voided.")
                 % {"invoice": invoice, "status": invoice.get_status_display().lower()},
@@ -399,7 +267,7 @@ def invoice_void(*, invoice: Invoice, reason: str, actor=None) -> Invoice:
             for line in invoice.lines.select_related("lease", "charge", "usage")
         ]
         invoice_totals_set(replacement, lines)
-        _insert_draft(replacement, actor=actor)
+        draft_insert(replacement, actor=actor)
         InvoiceLine.objects.bulk_create(lines)
     return replacement
 
@@ -408,9 +276,9 @@ def invoice_adjust(*, invoice: Invoice, actor=None) -> Invoice:
     """An empty adjustment draft referring to an issued invoice (same park, company and
     month). Its lines may be negative (a credit), and so may its total."""
     with transaction.atomic():
-        invoice = _invoice_for_update(invoice.pk)
+        invoice = invoice_for_update(invoice.pk)
         if invoice.status != S.ISSUED:
-            raise _refuse(
+            raise transition_refused(
                 invoice,
                 _("Invoice %(invoice)s is %(status)s: only issued invoices can be adjusted.")
                 % {"invoice": invoice, "status": invoice.get_status_display().lower()},
@@ -422,4 +290,4 @@ def invoice_adjust(*, invoice: Invoice, actor=None) -> Invoice:
             kind=InvoiceKind.ADJUSTMENT,
             replaces=invoice,
         )
-        return _insert_draft(adjustment, actor=actor)
+        return draft_insert(adjustment, actor=actor)

@@ -1,11 +1,12 @@
 """The invoice run's lines: what one lease, one usage row or a month's meeting-room overage
 bills, as unsaved `InvoiceLine`s (or `line_build` arguments), and the figures behind them.
 
-Pure: no query, no write. `billing.services.runs` reads the rows (`LEASE_COLUMNS`,
-`USAGE_COLUMNS`, bookings' overage), calls these under its `INVOICE_LANGUAGE` so the
-descriptions are in the invoice's language, then compares and writes the result. The figures
-(billing.md, "Invoice run"): rent prorated by day (`prorated_vnd`), the management fee on the
-billed area (`billed_area_m2`, `management_fee_monthly_vnd`) prorated the same way.
+Pure: no query, no write. `billing.services.run_sources` reads the rows (`LEASE_COLUMNS`,
+`USAGE_COLUMNS`, bookings' overage) and calls these, under `billing.services.runs`'
+`INVOICE_LANGUAGE` so the descriptions are in the invoice's language; `runs` then compares and
+writes the result. The figures (billing.md, "Invoice run"): rent prorated by day
+(`prorated_vnd`), the management fee on the billed area (`billed_area_m2`,
+`management_fee_monthly_vnd`) prorated the same way.
 """
 
 import uuid

@@ -7,12 +7,12 @@ run only ever writes `normal` drafts: a company whose month already has an issue
 invoice, or a replacement, is skipped and counted.
 
 It reads everything in a constant number of queries and writes with bulk statements, so a
-park of thousands of leases drafts its month in one transaction (bench S6). What each lease,
-usage row and room's overage bills (the lines and their figures) is `billing.services.run_lines`;
-this module reads, locks, compares with the drafts already there, writes and retries.
+park of thousands of leases drafts its month in one transaction (bench S6). Who is billed and
+their generated lines are read by `billing.services.run_sources`, and what each lease, usage
+row and room's overage bills (the lines and their figures) is `billing.services.run_lines`;
+this module locks, compares with the drafts already there, writes and retries.
 """
 
-import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,10 +20,9 @@ from datetime import date
 
 from django.db import (
     IntegrityError,
-    OperationalError,
     transaction,
 )
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -34,26 +33,16 @@ from billing.models import (
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
-    Usage,
 )
 from billing.money import (
     INVALID_MONTH,
-    month_last_day,
     parse_month,
 )
-from billing.services.lines import invoice_totals_set, line_build, totals_of
-from billing.services.run_lines import (
-    LEASE_COLUMNS,
-    USAGE_COLUMNS,
-    LeaseRow,
-    UsageRow,
-    booking_overage_lines,
-    lease_lines,
-    usage_line,
-)
-from bookings.selectors import overage_by_room
+from billing.services.lines import invoice_totals_set, totals_of
+from billing.services.run_sources import BilledCompany, billed_companies
 from core.errors import DomainError
-from park.models import Lease, Park
+from core.transactions import is_retryable, retrying
+from park.models import Park
 from tenants.models import Company
 
 # Lines are written in the language of the invoice, Vietnamese (Circular 78's THHDVu), whoever
@@ -65,8 +54,6 @@ INVOICE_LANGUAGE = "vi"
 # invoice_one_per_company_month refuses the second insert) or, on PostgreSQL, a deadlock with
 # an issuer locking the same drafts: the whole run then starts again from scratch and finds
 # the other's invoice.
-_ATTEMPTS = 4
-_RETRYABLE_SQLSTATES = {"40001", "40P01"}
 _ONE_PER_MONTH = ("invoice_one_per_company_month", "billing_invoice.park_id")
 
 # Manual lines move after the generated ones in two steps, through positions above any real
@@ -122,76 +109,18 @@ def invoice_run(*, park, month: date | str, dry_run: bool = False, actor=None) -
         raise DomainError(str(INVALID_MONTH), field="month")
     if dry_run:
         return _run(park=park, month=first_day, actor=actor, write=False)
-    for attempt in range(1, _ATTEMPTS + 1):
-        try:
-            with transaction.atomic():
-                return _run(park=park, month=first_day, actor=actor, write=True)
-        except (IntegrityError, OperationalError) as error:
-            if attempt == _ATTEMPTS or not _retryable(error):
-                raise
-            time.sleep(0.01 * 2**attempt)
-    raise AssertionError("unreachable")
+
+    def attempt() -> RunSummary:
+        with transaction.atomic():
+            return _run(park=park, month=first_day, actor=actor, write=True)
+
+    return retrying(attempt, retry_if=_retryable)
 
 
 def _retryable(error: Exception) -> bool:
     if isinstance(error, IntegrityError):
         return any(name in str(error) for name in _ONE_PER_MONTH)
-    return getattr(error.__cause__, "sqlstate", None) in _RETRYABLE_SQLSTATES
-
-
-# --- what a company is billed -------------------------------------------------------------
-
-
-@dataclass
-class _Billed:
-    """A company's generated lines for the month (unsaved, positions from 1)."""
-
-    company_id: uuid.UUID
-    company_name: str
-    lines: list[InvoiceLine] = field(default_factory=list)
-
-
-def _billed_companies(*, park, month: date, settings: BillingSettings) -> dict[uuid.UUID, _Billed]:
-    """Every company with a lease of the park's units covering a day of `month` (cancelled
-    leases are not billed), usage of the park's charges in it, or meeting-room overage: its
-    generated lines in invoice order (leases by unit, usage by charge, then overage). Two
-    queries, whatever the number of leases."""
-    leases = (
-        Lease.objects.filter(
-            unit__park=park, cancelled_at__isnull=True, start_date__lte=month_last_day(month)
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=month))
-        .order_by("unit__code", "start_date", "id")
-        .values_list(*LEASE_COLUMNS)
-    )
-    usage_rows = (
-        Usage.objects.filter(charge__park=park, month=month)
-        .order_by("charge__code", "id")
-        .values_list(*USAGE_COLUMNS)
-    )
-    billed: dict[uuid.UUID, _Billed] = {}
-
-    def lines_of(row) -> list[InvoiceLine]:
-        if row.company_id not in billed:
-            billed[row.company_id] = _Billed(row.company_id, row.company_name)
-        return billed[row.company_id].lines
-
-    for lease in map(LeaseRow._make, leases):
-        lines = lines_of(lease)
-        lines.extend(lease_lines(lease, month=month, settings=settings, position=len(lines) + 1))
-    for usage in map(UsageRow._make, usage_rows):
-        lines = lines_of(usage)
-        lines.append(usage_line(usage, month=month, position=len(lines) + 1))
-    overage = booking_overage_lines(overage_by_room(park=park, month=month), month=month)
-    if overage:
-        names = dict(Company.objects.filter(pk__in=overage).values_list("pk", "legal_name"))
-        for company_id, arguments in overage.items():
-            if company_id not in billed:
-                billed[company_id] = _Billed(company_id, names[company_id])
-            lines = billed[company_id].lines
-            for kwargs in arguments:
-                lines.append(line_build(invoice=None, position=len(lines) + 1, **kwargs))
-    return billed
+    return is_retryable(error)
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -222,7 +151,7 @@ def _run(*, park, month: date, actor, write: bool) -> RunSummary:
         list(Park.objects.filter(pk=park.pk).select_for_update(no_key=True).values_list("pk"))
     settings = BillingSettings.objects.filter(park=park).first() or BillingSettings(park=park)
     with translation.override(INVOICE_LANGUAGE):
-        billed = _billed_companies(park=park, month=month, settings=settings)
+        billed = billed_companies(park=park, month=month, settings=settings)
 
     existing = Invoice.objects.filter(
         park=park, month=month, kind__in=[InvoiceKind.NORMAL, InvoiceKind.REPLACEMENT]
@@ -259,7 +188,7 @@ def _run(*, park, month: date, actor, write: bool) -> RunSummary:
         for company_id, name in Company.objects.filter(pk__in=missing).values_list(
             "pk", "legal_name"
         ):
-            billed[company_id] = _Billed(company_id, name)
+            billed[company_id] = BilledCompany(company_id, name)
 
     summary = RunSummary()
     created: list[Invoice] = []

@@ -6,10 +6,9 @@ under the allocation rule of design/domain.md. Other apps import from here
 """
 
 from park.services._shared import today
-from park.services.lease_batch import leases_create_many
+from park.services.lease_batch import LeaseOutcome, leases_create_many
+from park.services.lease_rules import LeaseDraft
 from park.services.leases import (
-    LeaseDraft,
-    LeaseOutcome,
     companies_activate_for_leases_starting,
     lease_cancel,
     lease_create,

@@ -13,22 +13,22 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from core.errors import DomainError
+from core.transactions import retrying
 from park.models import Lease, Unit
 from park.selectors import (
     lease_periods_overlapping,
 )
 from park.services._shared import today
-from park.services.leases import (
-    LeaseDraft,
-    LeaseOutcome,
-    _contract_number_taken,
-    _lease_checked,
-    _retrying,
-)
+from park.services.lease_rules import LeaseDraft, contract_number_taken, lease_checked
 from tenants.models import Company, CompanyStatus
 from tenants.services import company_set_status
 
 T = TypeVar("T")
+
+# One entry of `leases_create_many`'s answer: the created lease, or why its draft was refused
+# (a DomainError: OutsideLease, UnitInactive, UnitUnavailable, InvalidDesks,
+# ContractNumberTaken; or Django's ValidationError from the lease's field validation).
+LeaseOutcome = Lease | DomainError | ValidationError
 
 # Ids per `IN (...)` list: within every backend's limit on query parameters.
 _CHUNK = 2_000
@@ -148,13 +148,13 @@ def _outcomes(
         if unit.pk not in held:
             held[unit.pk] = _UnitLeases(leases.get(unit.pk, []))
         try:
-            lease = _lease_checked(
+            lease = lease_checked(
                 unit=unit,
                 overlapping=held[unit.pk].overlapping(draft.start_date, draft.end_date),
                 draft=draft,
             )
             if lease.contract_number is not None and lease.contract_number in numbers:
-                raise _contract_number_taken(lease.contract_number)
+                raise contract_number_taken(lease.contract_number)
         except (DomainError, ValidationError) as refusal:
             outcomes.append(refusal)
             continue
@@ -237,4 +237,4 @@ def leases_create_many(*, drafts: Sequence[LeaseDraft], actor: User | None) -> l
             _activate_companies([o for o in outcomes if isinstance(o, Lease)], actor=actor)
         return outcomes
 
-    return _retrying(work)
+    return retrying(work)

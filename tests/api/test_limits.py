@@ -11,7 +11,21 @@ from django.test.client import FakePayload
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from api.base.throttles import RoleRateThrottle
 from tests.factories import PASSWORD, make_token, make_user, make_users
+
+# A whole hour since the epoch: the first second of a minute's and of an hour's window.
+WINDOW_START = 1_800_000_000.0
+
+
+@pytest.fixture(autouse=True)
+def throttle_clock(monkeypatch):
+    """The throttles' clock, set by each test (their windows are aligned to it); it starts
+    at a window's first second, so a caller throttled at once waits the whole window."""
+    clock = {"now": WINDOW_START}
+    monkeypatch.setattr(RoleRateThrottle, "timer", staticmethod(lambda: clock["now"]))
+    return clock
+
 
 PROBLEM = "application/problem+json"
 ONE_MB = 1024 * 1024
@@ -160,6 +174,47 @@ def test_throttle_counts_live_in_the_shared_cache(settings, db):
     login = {"username": "nobody@example.vn", "password": "guess"}
     assert APIClient().post("/api/v1/auth/token/", login).status_code == 400
     assert APIClient().post("/api/v1/auth/token/", login).status_code == 429
+
+
+def test_the_previous_windows_count_fades_as_the_window_slides(
+    token_client, settings, db, throttle_clock
+):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "10/min"}
+    client = token_client(make_user())
+    assert [client.get("/api/v1/auth/me/").status_code for _ in range(11)] == [200] * 10 + [429]
+    # A quarter into the next minute, three quarters of the last one's 10 still count (7.5):
+    # three more requests fit (9.5), a fourth would make 10.5.
+    throttle_clock["now"] = WINDOW_START + 60 + 15
+    statuses = [client.get("/api/v1/auth/me/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.get("/api/v1/auth/me/")
+    # 7.5 + 3 fades below 10 once the last minute's share is under 7: 18 s in.
+    assert refused["Retry-After"] == "3"
+    throttle_clock["now"] = WINDOW_START + 60 + 18.5
+    assert client.get("/api/v1/auth/me/").status_code == 200
+    # Two windows later nothing of the first one counts.
+    throttle_clock["now"] = WINDOW_START + 120 + 30
+    statuses = [client.get("/api/v1/auth/me/").status_code for _ in range(6)]
+    assert statuses == [200] * 6
+
+
+def test_a_throttle_count_stays_two_small_numbers_whatever_the_rate(settings, db):
+    """DRF's own throttle keeps every request's time in one cache entry (up to the rate's
+    count, read and written whole on each request); ours keeps two integers."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "100000/min"}
+    request = SimpleNamespace(
+        partner=None, user=AnonymousUser(), META={"REMOTE_ADDR": "203.0.113.9"}, headers={}
+    )
+    for _ in range(1_000):
+        throttle = RoleRateThrottle()
+        assert throttle.allow_request(request, None)
+    key = f"{throttle.key}:{int(WINDOW_START // 60)}"
+    assert cache.get(key) == 1_000
 
 
 def test_page_size_is_25_by_default(manager_client):
