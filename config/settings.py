@@ -154,7 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's RedisCache, its redis-py client built once (core/cache.py).
+        "default": {"BACKEND": "core.cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {

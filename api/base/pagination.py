@@ -7,6 +7,10 @@ Two costs grow with the table (issue 17), and both are kept flat here:
   and says so (`"count_estimated": true`). Small lists, and every list on SQLite, keep the exact
   count and the usual body. Whether there is a next page never depends on the estimate: the page
   reads one row more than it shows. The last page knows its exact count and shows it.
+  What a process learns of a query's rows is reused for ESTIMATE_SECONDS (`RowEstimate`): the
+  planner's estimate, or better, an exact count made since (a small list's count, a last
+  page's). A small list then costs one count query instead of an EXPLAIN and a count, a large
+  one no query for its count, and a list that grew past the threshold is counted exactly once.
 - Deep pages. `OFFSET 49900` makes the database read and throw away 49,900 whole rows; from
   DEFERRED_OFFSET on, the page reads only its ids along the ordering's index and loads just
   those rows by primary key (a "deferred join", one statement), in the same order.
@@ -14,6 +18,7 @@ Two costs grow with the table (issue 17), and both are kept flat here:
 
 import json
 import math
+import time
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
@@ -25,18 +30,52 @@ COUNT_ESTIMATE_ABOVE = 20_000  # rows; below it an exact count costs a few milli
 DEFERRED_OFFSET = 1_000  # rows skipped before a page loads its ids first
 
 
+ESTIMATE_SECONDS = 10.0  # how long a process reuses what it learnt of one query's rows
+_ESTIMATES_KEPT = 1_000  # queries remembered (per process) before the memory starts afresh
+_estimates: dict[tuple, tuple[float, int]] = {}
+
+
+class RowEstimate:
+    """What this process knows of the rows a query returns: the planner's estimate, or an
+    exact count made since, either at most ESTIMATE_SECONDS old."""
+
+    def __init__(self, queryset):
+        self.connection = connections[queryset.db]
+        self.sql, self.params = queryset.order_by().query.sql_with_params()
+        self.key = (queryset.db, self.sql, repr(self.params))
+
+    def rows(self) -> int:
+        known = _estimates.get(self.key)
+        if known is not None and time.monotonic() - known[0] < ESTIMATE_SECONDS:
+            return known[1]
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {self.sql}", self.params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return self.remember(int(plan[0]["Plan"]["Plan Rows"]))
+
+    def remember(self, rows: int) -> int:
+        """`rows` stands for this query's estimate from now: an exact count is a better one,
+        so a list that grew past COUNT_ESTIMATE_ABOVE is counted once, not for
+        ESTIMATE_SECONDS, and shows its estimate from the next page on."""
+        if len(_estimates) >= _ESTIMATES_KEPT:
+            _estimates.clear()
+        _estimates[self.key] = (time.monotonic(), rows)
+        return rows
+
+
 def planner_row_estimate(queryset) -> int | None:
-    """PostgreSQL's estimate of the rows `queryset` returns (None on other databases)."""
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
+    """The rows `queryset` returns as this process knows them (`RowEstimate`) on
+    PostgreSQL; None on other databases."""
+    if connections[queryset.db].vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return RowEstimate(queryset).rows()
+
+
+def forget_estimates() -> None:
+    """Drop every remembered estimate (tests that change a table's statistics)."""
+    _estimates.clear()
 
 
 def _can_defer(queryset) -> bool:
@@ -68,11 +107,18 @@ class CheapCountPaginator(Paginator):
         return self._estimate is not None
 
     @cached_property
-    def _estimate(self) -> int | None:
-        if not hasattr(self.object_list, "query"):
+    def _row_estimate(self) -> RowEstimate | None:
+        queryset = self.object_list
+        if not hasattr(queryset, "query") or connections[queryset.db].vendor != "postgresql":
             return None
-        estimate = planner_row_estimate(self.object_list)
-        return estimate if estimate is not None and estimate > COUNT_ESTIMATE_ABOVE else None
+        return RowEstimate(queryset)
+
+    @cached_property
+    def _estimate(self) -> int | None:
+        if self._row_estimate is None:
+            return None
+        estimate = self._row_estimate.rows()
+        return estimate if estimate > COUNT_ESTIMATE_ABOVE else None
 
     @cached_property
     def count(self) -> int:
@@ -80,7 +126,10 @@ class CheapCountPaginator(Paginator):
             return self._exact_count
         if self._estimate is not None:
             return self._estimate
-        return super().count
+        exact = super().count
+        if self._row_estimate is not None:
+            self._row_estimate.remember(exact)
+        return exact
 
     @property
     def count_estimated(self) -> bool:
@@ -110,6 +159,7 @@ class CheapCountPaginator(Paginator):
             if not more:  # the last page: now the count is known
                 self._exact_count = offset + len(rows)
                 self.__dict__.pop("count", None)
+                self._row_estimate.remember(self._exact_count)
         self._more_after[number] = more
         return CheapCountPage(rows, number, self)
 

@@ -99,3 +99,49 @@ def test_an_estimate_below_the_real_count_hides_no_page(client, companies, monke
     ]
     assert [len(page["results"]) for page in (first, second, third)] == [10, 10, 5]
     assert past.status_code == 404
+
+
+@pytest.mark.postgres
+def test_a_process_reuses_a_querys_estimate_for_a_few_seconds(client, companies, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    clock = {"now": 1_000.0}
+    monkeypatch.setattr(pagination.time, "monotonic", lambda: clock["now"])
+
+    def explains() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/companies/?page_size=10").status_code == 200
+        return sum(query["sql"].startswith("EXPLAIN") for query in queries.captured_queries)
+
+    assert explains() == 1
+    clock["now"] += pagination.ESTIMATE_SECONDS - 1
+    assert explains() == 0  # the same query: its rows are remembered (its exact count)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/companies/?page_size=10&sector=hardware")
+    assert any(query["sql"].startswith("EXPLAIN") for query in queries.captured_queries)
+    clock["now"] += pagination.ESTIMATE_SECONDS + 1
+    assert explains() == 1  # older than ESTIMATE_SECONDS: asked again
+
+
+@pytest.mark.postgres
+def test_a_list_that_grew_past_the_threshold_is_counted_exactly_once(
+    client, companies, monkeypatch
+):
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(pagination.time, "monotonic", lambda: 1_000.0)  # the window never ends
+    first = client.get("/api/v1/companies/?page_size=10").json()
+    assert (first["count"], "count_estimated" in first) == (30, False)  # remembered: small
+    monkeypatch.setattr(pagination, "COUNT_ESTIMATE_ABOVE", 35)
+    for n in range(10):
+        make_company(legal_name=f"Công ty mới {n:02d}")
+
+    with CaptureQueriesContext(connection) as queries:
+        grown = client.get("/api/v1/companies/?page_size=10").json()
+    assert (grown["count"], "count_estimated" in grown) == (40, False)  # counted, exactly
+    assert any("COUNT(*)" in query["sql"] for query in queries.captured_queries)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/companies/?page_size=10").json()
+    assert (again["count"], again["count_estimated"]) == (40, True)  # that count stands in
+    assert not any("COUNT(*)" in query["sql"] for query in queries.captured_queries)
+    assert not any(query["sql"].startswith("EXPLAIN") for query in queries.captured_queries)
