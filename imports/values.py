@@ -147,8 +147,19 @@ ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.
 DAY_FIRST = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
 
 
+# A bare number in this range is a year, not an Excel serial day (those are 1905 and 1906):
+# "2027" in a start-date column is someone's shorthand, never 19 July 1905.
+YEARS_NOT_SERIALS = range(1900, 2201)
+
+
 def _serial(serial: float) -> date:
     days = int(serial)
+    if serial == days and days in YEARS_NOT_SERIALS:
+        raise CellError(
+            "invalid_date",
+            _("%(year)s is a year, not a date: enter the day as dd/mm/yyyy (01/01/%(year)s).")
+            % {"year": days},
+        )
     if not 1 <= days <= MAX_SERIAL or days == 60:  # 60 is the 29 February 1900 Excel invented
         raise ValueError(serial)
     return EXCEL_EPOCH + timedelta(days=days + (1 if days < 60 else 0))

@@ -210,6 +210,21 @@ def test_parse_date(value, expected):
     assert type(parse_date(value)) is date
 
 
+@pytest.mark.parametrize("value", [2027, "2027", 2027.0, 1900, "2200"])
+def test_a_bare_year_is_refused_as_a_year_not_read_as_an_excel_day(value):
+    with pytest.raises(CellError) as caught:
+        parse_date(value)
+    assert caught.value.code == "invalid_date"
+    assert "is a year, not a date" in caught.value.message
+    assert "dd/mm/yyyy" in caught.value.message
+
+
+def test_excel_days_on_either_side_of_the_years_are_dates():
+    assert parse_date(1899) == date(1905, 3, 13)
+    assert parse_date(2201) == date(1906, 1, 9)
+    assert parse_date(2027.5) == date(1905, 7, 19)  # a time of day: a serial, not a year
+
+
 @pytest.mark.parametrize(
     "value",
     ["31/02/2027", "tomorrow", "2027-13-01", "01/31/2027", 0, 60, 2958466, "31/01/27", True],
