@@ -92,3 +92,22 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusedClientRedisCacheClient
+
+    def count_in_window(self, key: str, *, previous: str, timeout: int) -> tuple[int, int]:
+        """Add one to the count at `key` (kept `timeout` seconds) and read the count at
+        `previous`, in one round trip: (`key`'s count with this one, `previous`'s count).
+        The addition is Redis's own INCR: two callers at the same instant are both counted."""
+        current_key = self.make_and_validate_key(key)
+        previous_key = self.make_and_validate_key(previous)
+        client = self._cache.get_client(current_key, write=True)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.incr(current_key)
+            pipe.expire(current_key, timeout)
+            pipe.get(previous_key)
+            counted, _expires, before = pipe.execute()
+        return counted, 0 if before is None else int(before)
+
+    def uncount(self, key: str) -> None:
+        """Take back one `count_in_window` of `key` (a request it then refused)."""
+        current_key = self.make_and_validate_key(key)
+        self._cache.get_client(current_key, write=True).decr(current_key)

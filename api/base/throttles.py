@@ -2,11 +2,12 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import is_manager, normalize_email
+from core.cache import ReusedClientRedisCache
 
 
 class RoleRateThrottle(SimpleRateThrottle):
@@ -20,9 +21,10 @@ class RoleRateThrottle(SimpleRateThrottle):
     of it the sliding window still covers. DRF's own throttle keeps the time of every request
     of the window in one cache entry, read and written whole on each request: at a rate of
     1,200 a minute that is a list of up to 1,200 floats per request (issue 17). Here it is
-    two small integers, read in one round trip and one written, whatever the rate. Like
-    DRF's, the read and the write are not one atomic step: two requests at the same instant
-    may be counted once.
+    two small integers, whatever the rate. With Redis (REDIS_URL) a request is counted by an
+    INCR sent with the read, in one round trip, so parallel requests are all counted; with the
+    database cache the count is read, then written, as DRF's was (two requests at the same
+    instant may be counted once).
     """
 
     scope_attr = None
@@ -49,12 +51,22 @@ class RoleRateThrottle(SimpleRateThrottle):
         self.now = self.timer()
         window = int(self.now // self.duration)
         current_key, previous_key = f"{self.key}:{window}", f"{self.key}:{window - 1}"
-        counts = cache.get_many([current_key, previous_key])
-        self.current, self.previous = counts.get(current_key, 0), counts.get(previous_key, 0)
         self.elapsed = self.now - window * self.duration
+        store = caches["default"]
+        if isinstance(store, ReusedClientRedisCache):  # counted first, atomically
+            counted, self.previous = store.count_in_window(
+                current_key, previous=previous_key, timeout=2 * self.duration
+            )
+            self.current = counted - 1  # the requests before this one
+            if self._count_at(self.elapsed) >= self.num_requests:
+                store.uncount(current_key)  # a refused request is not counted
+                return False
+            return True
+        counts = store.get_many([current_key, previous_key])
+        self.current, self.previous = counts.get(current_key, 0), counts.get(previous_key, 0)
         if self._count_at(self.elapsed) >= self.num_requests:
             return False
-        cache.set(current_key, self.current + 1, 2 * self.duration)
+        store.set(current_key, self.current + 1, 2 * self.duration)
         return True
 
     def _count_at(self, elapsed: float) -> float:

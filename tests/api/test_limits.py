@@ -2,6 +2,8 @@
 
 import json
 import socket
+import threading
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,6 +31,28 @@ def throttle_clock(monkeypatch):
 
 PROBLEM = "application/problem+json"
 ONE_MB = 1024 * 1024
+
+
+@pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
+def throttle_cache(request, settings):
+    """Each throttle test runs on both caches a deployment may count in: the database cache
+    (counts read, then written) and Redis with REDIS_URL (counted by INCR, one round trip)."""
+    if request.param == "redis":
+        from tests.conftest import redis_url
+
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "core.cache.ReusedClientRedisCache",
+                "LOCATION": redis_url(),
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            }
+        }
+        yield request.param
+        from django.core.cache import cache
+
+        cache.clear()
+    else:
+        yield request.param
 
 
 def _over_one_mb() -> str:
@@ -103,7 +127,7 @@ def _throttled_body(path: str, seconds: int) -> dict:
     }
 
 
-def test_anonymous_callers_are_throttled_with_retry_after(api_client, settings, db):
+def test_anonymous_callers_are_throttled_with_retry_after(throttle_cache, api_client, settings, db):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "2/min"}
     login = {"username": "nobody@example.vn", "password": "guess"}
     statuses = [api_client.post("/api/v1/auth/token/", login).status_code for _ in range(2)]
@@ -115,7 +139,7 @@ def test_anonymous_callers_are_throttled_with_retry_after(api_client, settings, 
     assert response.json() == _throttled_body("/api/v1/auth/token/", 60)
 
 
-def test_signed_in_users_are_throttled_at_the_user_rate(user_client, settings):
+def test_signed_in_users_are_throttled_at_the_user_rate(throttle_cache, user_client, settings):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "3/hour"}
     statuses = [user_client.get("/api/v1/auth/me/").status_code for _ in range(4)]
     response = user_client.get("/api/v1/auth/me/")
@@ -124,7 +148,7 @@ def test_signed_in_users_are_throttled_at_the_user_rate(user_client, settings):
     assert response.json() == _throttled_body("/api/v1/auth/me/", 3600)
 
 
-def test_one_users_throttle_does_not_hold_back_another(token_client, settings, db):
+def test_one_users_throttle_does_not_hold_back_another(throttle_cache, token_client, settings, db):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "1/min"}
     first, second = token_client(make_user()), token_client(make_user())
     assert [first.get("/api/v1/auth/me/").status_code for _ in range(2)] == [200, 429]
@@ -144,13 +168,13 @@ def test_a_crowd_of_other_callers_does_not_reset_a_users_count(token_client, set
     assert client.get("/api/v1/auth/me/").status_code == 429
 
 
-def test_managers_are_throttled_at_the_manager_rate(manager_client, settings):
+def test_managers_are_throttled_at_the_manager_rate(throttle_cache, manager_client, settings):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "1/min", "manager": "2/min"}
     statuses = [manager_client.get("/api/v1/users/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
 
 
-def test_registration_has_its_own_stricter_rate(api_client, settings, db):
+def test_registration_has_its_own_stricter_rate(throttle_cache, api_client, settings, db):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "100/min", "register": "1/hour"}
     first = api_client.post(
         "/api/v1/auth/register/",
@@ -167,7 +191,7 @@ def test_registration_has_its_own_stricter_rate(api_client, settings, db):
     assert list(User.objects.values_list("email", flat=True)) == ["an@example.vn"]
 
 
-def test_throttle_counts_live_in_the_shared_cache(settings, db):
+def test_throttle_counts_live_in_the_shared_cache(throttle_cache, settings, db):
     # Two clients from the same address share one anonymous count, as two server
     # processes would: the count is in the cache, not in a process.
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "1/min"}
@@ -177,7 +201,7 @@ def test_throttle_counts_live_in_the_shared_cache(settings, db):
 
 
 def test_the_previous_windows_count_fades_as_the_window_slides(
-    token_client, settings, db, throttle_clock
+    throttle_cache, token_client, settings, db, throttle_clock
 ):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "user": "10/min"}
     client = token_client(make_user())
@@ -198,7 +222,7 @@ def test_the_previous_windows_count_fades_as_the_window_slides(
     assert statuses == [200] * 6
 
 
-def test_a_throttle_count_stays_two_small_numbers_whatever_the_rate(settings, db):
+def test_a_throttle_count_stays_two_small_numbers_whatever_the_rate(throttle_cache, settings, db):
     """DRF's own throttle keeps every request's time in one cache entry (up to the rate's
     count, read and written whole on each request); ours keeps two integers."""
     from types import SimpleNamespace
@@ -237,7 +261,9 @@ def test_page_size_is_clamped_to_200(manager_client):
     assert len(last["results"]) == 2
 
 
-def test_a_forged_x_forwarded_for_does_not_reset_the_login_throttle(api_client, settings, db):
+def test_a_forged_x_forwarded_for_does_not_reset_the_login_throttle(
+    throttle_cache, api_client, settings, db
+):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "2/min"}
     login = {"username": "nobody@example.vn", "password": "guess"}
     statuses = [
@@ -250,7 +276,7 @@ def test_a_forged_x_forwarded_for_does_not_reset_the_login_throttle(api_client, 
 
 
 def test_a_forged_x_forwarded_for_does_not_reset_the_registration_throttle(
-    api_client, settings, db
+    throttle_cache, api_client, settings, db
 ):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "100/min", "register": "1/hour"}
     statuses = [
@@ -265,7 +291,9 @@ def test_a_forged_x_forwarded_for_does_not_reset_the_registration_throttle(
     assert list(User.objects.values_list("email", flat=True)) == ["an0@example.vn"]
 
 
-def test_behind_one_proxy_the_address_it_adds_is_the_client(api_client, settings, db):
+def test_behind_one_proxy_the_address_it_adds_is_the_client(
+    throttle_cache, api_client, settings, db
+):
     # The proxy appends the address it saw; whatever the client wrote before it is not trusted.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "1/min"}
@@ -356,3 +384,44 @@ def test_a_chunked_request_body_is_refused_with_411_not_read_as_empty(live_serve
         "instance": "/api/v1/auth/me/",
     }
     assert User.objects.values_list("full_name", "version").get(pk=user.pk) == ("Lan", 1)
+
+
+@pytest.mark.redis
+def test_with_redis_parallel_requests_are_each_counted(settings, db):
+    """Redis counts by INCR: 8 threads sending 25 requests each leave exactly 200."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import caches
+
+    from tests.conftest import redis_url
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ReusedClientRedisCache",
+            "LOCATION": redis_url(),
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "anon": "100000/min"}
+    request = SimpleNamespace(
+        partner=None, user=AnonymousUser(), META={"REMOTE_ADDR": "203.0.113.7"}, headers={}
+    )
+    start_together, refused = threading.Barrier(8), []
+
+    def client() -> None:
+        start_together.wait()
+        for _ in range(25):
+            if not RoleRateThrottle().allow_request(request, None):
+                refused.append(1)
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    throttle = RoleRateThrottle()
+    throttle.allow_request(request, None)
+    assert refused == []
+    assert caches["default"].get(f"{throttle.key}:{int(WINDOW_START // 60)}") == 201
+    caches["default"].clear()
