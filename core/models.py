@@ -11,6 +11,8 @@ from simple_history import manager as history_manager
 from simple_history import models as history_models
 from simple_history import utils as history_utils
 
+from core.roundtrips import execute_together
+
 
 class BaseModel(models.Model):
     """UUID id (stable across parks, not guessable), timestamps and a version.
@@ -97,8 +99,8 @@ def insert_with_history(instance: models.Model, *, actor=None) -> None:
     as much Python as the lease's, all of it while the unit row is locked (S4 2.7-3.0x a bare
     INSERT with it, target 3x). Both statements are the ORM's (`InsertQuery`) and the history
     row is the one simple-history's `create_historical_record` builds (same user fallback,
-    date and change reason); they are sent as one string through psycopg's client-side
-    binding, like `park.selectors._select_each`, and one by one on other backends. No model
+    date and change reason); they go in one round trip (`core.roundtrips`) where the
+    driver allows it, one by one elsewhere. No model
     signals are sent: simple-history's `post_save` is the only receiver of these models', and
     this writes its row. `tests/core/test_insert_with_history.py` compares the rows with
     `save()`'s, column by column.
@@ -110,16 +112,7 @@ def insert_with_history(instance: models.Model, *, actor=None) -> None:
         instance._history_user = actor
     row = _insert_statement(instance, connection)  # first: it stamps created_at, updated_at
     history = records.historical_record(instance, history_type="+")
-    statements = [row, _insert_statement(history, connection)]
-    together = connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
-        "server_side_binding"
-    )
-    with connection.cursor() as cursor:
-        if together:
-            cursor.execute("; ".join(sql for sql, _ in statements), row[1] + statements[1][1])
-        else:
-            for sql, params in statements:
-                cursor.execute(sql, params)
+    execute_together(connection, [row, _insert_statement(history, connection)], fetch=False)
     for saved in (instance, history):
         saved._state.adding = False
         saved._state.db = connection.alias

@@ -22,6 +22,7 @@ from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User, is_manager
+from core.roundtrips import execute_together
 from park.models import Lease, LeaseStatus, Unit
 from tenants.models import CompanyMember
 
@@ -42,11 +43,8 @@ def _select(model: type[Model], where: str, params: list) -> list:
 
 
 def _select_each(*queries: tuple[type[Model], str, list]) -> list[list]:
-    """`_select` of each (model, where, params), in order; on PostgreSQL in one round trip.
-
-    There each statement still takes its own snapshot (READ COMMITTED), so a read placed
-    after a `FOR UPDATE` sees whatever the lock waited for. This needs psycopg's client-side
-    binding, Django's default; with server-side binding the statements go one by one.
+    """`_select` of each (model, where, params), in order; on PostgreSQL in one round trip
+    (`core.roundtrips`: a read placed after a `FOR UPDATE` still sees what the lock waited for).
     """
     quote = connection.ops.quote_name
     statements = []
@@ -55,23 +53,7 @@ def _select_each(*queries: tuple[type[Model], str, list]) -> list[list]:
         # `where` is always one of this module's literals; values travel as parameters.
         sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} {where}"  # noqa: S608
         statements.append((sql, params))
-    together = connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
-        "server_side_binding"
-    )
-    with connection.cursor() as cursor:
-        if together and len(statements) > 1:
-            cursor.execute(
-                "; ".join(sql for sql, _ in statements),
-                [value for _, params in statements for value in params],
-            )
-            results = [cursor.fetchall()]
-            while cursor.nextset():
-                results.append(cursor.fetchall())
-        else:
-            results = []
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                results.append(cursor.fetchall())
+    results = execute_together(connection, statements, fetch=True)
     return [_instances(model, rows) for (model, _, _), rows in zip(queries, results, strict=True)]
 
 
