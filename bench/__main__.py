@@ -127,7 +127,9 @@ def main(selected: list[str]) -> int:
         failed += not row.passed
         print(
             f"{row.name:<50} {row.ours * 1000:>9.2f} {row.baseline * 1000:>12.2f} "
-            f"{row.ratio:>6.2f}x {row.target:>6.1f}x  {'pass' if row.passed else 'FAIL'}"
+            f"{row.ratio:>6.2f}x "
+            + (f"{row.target:>6.1f}x" if row.target is not None else f"{'-':>7}")
+            + f"  {row.verdict}"
             + (f"  {row.note}" if row.note else "")
         )
     for error in errors:

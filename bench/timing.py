@@ -10,7 +10,7 @@ class Row:
     name: str
     ours: float  # seconds (or any unit where less is better, as long as both sides share it)
     baseline: float
-    target: float
+    target: float | None  # None: shown for information, never failed
     note: str = ""
 
     @property
@@ -19,7 +19,13 @@ class Row:
 
     @property
     def passed(self) -> bool:
-        return self.ratio <= self.target
+        return self.target is None or self.ratio <= self.target
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None:
+            return "info"
+        return "pass" if self.passed else "FAIL"
 
 
 def _timed(function) -> float:

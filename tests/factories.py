@@ -318,3 +318,11 @@ def make_pdf(extra: bytes = b"") -> bytes:
         xref,
     )
     return body
+
+
+def link_without_after(link: str) -> str:
+    """A page link as it reads without its `after` token (api/base/keyset.py), which holds
+    the last row's ordering values and a signature."""
+    from rest_framework.utils.urls import remove_query_param
+
+    return remove_query_param(link, "after")

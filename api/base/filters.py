@@ -1,5 +1,5 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,7 +80,32 @@ class StrictOrderingFilter(OrderingFilter):
                         ]
                     }
                 )
-        return super().get_ordering(request, queryset, view)
+        return with_tie_breaker(super().get_ordering(request, queryset, view), queryset.model)
+
+
+def with_tie_breaker(ordering, model):
+    """`ordering` ending in the primary key (in the last term's direction) unless a unique,
+    non-null field already decides it: rows that tie (two companies in one sector) then keep one
+    order from page to page, and a `next` link can continue after the last one
+    (api/base/keyset.py). Every list ordering's index ends in the id for this (tests/perf)."""
+    if not ordering:
+        return ordering
+    opts = model._meta
+    for term in ordering:
+        if not isinstance(term, str):
+            return ordering
+        name = term.removeprefix("-")
+        if name == "pk":
+            return ordering
+        try:
+            field = opts.get_field(name)
+            if field.unique and not field.null:  # NULLs tie with each other
+                return ordering
+        except FieldDoesNotExist:
+            continue
+    last = ordering[-1]
+    descending = isinstance(last, str) and last.startswith("-")
+    return [*ordering, f"{'-' if descending else ''}{opts.pk.name}"]
 
 
 def _may_filter(filterset_class, params) -> bool:

@@ -11,20 +11,27 @@ Two costs grow with the table (issue 17), and both are kept flat here:
   planner's estimate, or better, an exact count made since (a small list's count, a last
   page's). A small list then costs one count query instead of an EXPLAIN and a count, a large
   one no query for its count, and a list that grew past the threshold is counted exactly once.
-- Deep pages. `OFFSET 49900` makes the database read and throw away 49,900 whole rows; from
-  DEFERRED_OFFSET on, the page reads only its ids along the ordering's index and loads just
-  those rows by primary key (a "deferred join", one statement), in the same order.
+- Deep pages. A `next` link continues after the last row of its page (`after`, api/base/
+  keyset.py), so a page reached by its links starts on the index where the last one ended,
+  at any depth. A page asked for by its number alone still has an offset: `OFFSET 49900`
+  makes the database read and throw away 49,900 rows; from DEFERRED_OFFSET on, that page
+  reads only its ids along the ordering's index and loads just those rows by primary key (a
+  "deferred join", one statement), in the same order.
 """
 
 import json
 import math
 import time
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from api.base import keyset
 
 COUNT_ESTIMATE_ABOVE = 20_000  # rows; below it an exact count costs a few milliseconds
 DEFERRED_OFFSET = 1_000  # rows skipped before a page loads its ids first
@@ -101,6 +108,7 @@ class CheapCountPaginator(Paginator):
         super().__init__(*args, **kwargs)
         self._more_after: dict[int, bool] = {}
         self._exact_count: int | None = None
+        self.after = None  # a Q: the page starts after the row a `next` link named
 
     @cached_property
     def estimated(self) -> bool:
@@ -153,6 +161,8 @@ class CheapCountPaginator(Paginator):
         rows = self._rows(offset, self.per_page + 1)  # one more: is there a next page?
         more = len(rows) > self.per_page
         rows = rows[: self.per_page]
+        if not rows and number > 1 and self.after is not None:
+            raise EmptyPage(self.error_messages["no_results"])  # the rows after it are gone
         if self.estimated:
             if not rows and number > 1:
                 raise EmptyPage(self.error_messages["no_results"])
@@ -176,6 +186,8 @@ class CheapCountPaginator(Paginator):
 
     def _rows(self, offset: int, limit: int) -> list:
         queryset = self.object_list
+        if self.after is not None:
+            return list(queryset.filter(self.after)[:limit])
         if offset < DEFERRED_OFFSET or not _can_defer(queryset):
             return list(queryset[offset : offset + limit])
         # One statement: the ids along the index (an index-only scan), then those rows by
@@ -190,6 +202,62 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     django_paginator_class = CheapCountPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # DRF's, with the paginator told where a `next` link's page starts (keyset.py).
+        self.request = request
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+        paginator = self.django_paginator_class(queryset, page_size)
+        page_number = self.get_page_number(request, paginator)
+        self.keys = keyset.ordering_keys(queryset)
+        self.scope = keyset.scope(request)
+        raw = request.query_params.get(keyset.PARAM)
+        if raw is not None:
+            paginator.after = keyset.continuation(
+                raw, keys=self.keys, page=page_number, scope=self.scope
+            )
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            message = self.invalid_page_message.format(page_number=page_number, message=str(exc))
+            raise NotFound(message) from exc
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True  # the browsable API's page links
+        return list(self.page)
+
+    def get_next_link(self):
+        link = super().get_next_link()
+        if link is None:
+            return None
+        rows = self.page.object_list
+        after = None
+        if self.keys is not None and rows:
+            after = keyset.token(
+                keys=self.keys, row=rows[-1], page=self.page.number + 1, scope=self.scope
+            )
+        if after is None:
+            return remove_query_param(link, keyset.PARAM)
+        return replace_query_param(link, keyset.PARAM, after)
+
+    def get_previous_link(self):
+        link = super().get_previous_link()
+        return None if link is None else remove_query_param(link, keyset.PARAM)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": keyset.PARAM,
+                "required": False,
+                "in": "query",
+                "description": "Set by `next` links: the page starts right after the last "
+                "row of the page before, at the cost of a first page however deep it is. "
+                "Ignored when the link's page, page size, filters or ordering were changed.",
+                "schema": {"type": "string"},
+            },
+        ]
 
     def get_paginated_response(self, data):
         body = {

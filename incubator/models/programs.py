@@ -64,6 +64,8 @@ class Program(BaseModel):
             # issue 17: an index per list ordering (`?ordering=` and the default), each with the
             # id as tie-breaker, so a page never sorts the whole table (tests/perf).
             models.Index(fields=["-opens_at", "id"], name="program_opens_at_desc_id"),
+            # `?ordering=opens_at` (and `-opens_at`) break ties by the id in their direction.
+            models.Index(fields=["opens_at", "id"], name="program_opens_at_id"),
             models.Index(fields=["closes_at", "id"], name="program_closes_at_id"),
             models.Index(fields=["name", "id"], name="program_name_id"),
             models.Index(fields=["created_at", "id"], name="program_created_at_id"),

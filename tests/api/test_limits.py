@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from api.base.throttles import RoleRateThrottle
-from tests.factories import PASSWORD, make_token, make_user, make_users
+from tests.factories import PASSWORD, link_without_after, make_token, make_user, make_users
 
 # A whole hour since the epoch: the first second of a minute's and of an hour's window.
 WINDOW_START = 1_800_000_000.0
@@ -246,7 +246,7 @@ def test_page_size_is_25_by_default(manager_client):
     response = manager_client.get("/api/v1/users/")
     body = response.json()
     assert (body["count"], len(body["results"])) == (30, 25)
-    assert body["next"] == "http://testserver/api/v1/users/?page=2"
+    assert link_without_after(body["next"]) == "http://testserver/api/v1/users/?page=2"
 
 
 def test_page_size_is_clamped_to_200(manager_client):
@@ -255,7 +255,9 @@ def test_page_size_is_clamped_to_200(manager_client):
     assert response.status_code == 200
     body = response.json()
     assert (body["count"], len(body["results"])) == (202, 200)
-    assert body["next"] == "http://testserver/api/v1/users/?page=2&page_size=500"
+    assert (
+        link_without_after(body["next"]) == "http://testserver/api/v1/users/?page=2&page_size=500"
+    )
     assert body["previous"] is None
     last = manager_client.get(body["next"]).json()
     assert len(last["results"]) == 2

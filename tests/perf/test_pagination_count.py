@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from api.base import pagination
 from tenants.models import Company
-from tests.factories import make_company, make_manager
+from tests.factories import link_without_after, make_company, make_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_a_small_list_keeps_its_exact_count_and_the_usual_body(client, companies
     body = client.get("/api/v1/companies/?page_size=10&page=2").json()
     assert list(body) == ["count", "next", "previous", "results"]
     assert body["count"] == 30
-    assert body["next"].endswith("page=3&page_size=10")
+    assert link_without_after(body["next"]).endswith("?page=3&page_size=10")
 
 
 @pytest.mark.postgres
@@ -53,7 +53,7 @@ def test_a_large_list_shows_the_planners_estimate_and_says_so(client, companies,
 
     assert first.json()["count"] == estimate == 30
     assert first.json()["count_estimated"] is True
-    assert first.json()["next"].endswith("page=2&page_size=10")
+    assert link_without_after(first.json()["next"]).endswith("?page=2&page_size=10")
     assert _names(first) == [f"Công ty {n:02d}" for n in range(10)]
     assert "count_estimated" not in last.json()  # the last page knows the count
     assert (last.json()["count"], last.json()["next"]) == (30, None)
