@@ -245,6 +245,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
         link = super().get_previous_link()
         return None if link is None else remove_query_param(link, keyset.PARAM)
 
+    def get_html_context(self):
+        # The browsable API's numbered links page by number: a token names one page only.
+        context = super().get_html_context()
+        context["page_links"] = [
+            link._replace(url=remove_query_param(link.url, keyset.PARAM)) if link.url else link
+            for link in context["page_links"]
+        ]
+        return context
+
     def get_schema_operation_parameters(self, view):
         return [
             *super().get_schema_operation_parameters(view),

@@ -6,6 +6,7 @@ changing meanwhile neither repeats nor skips a row. A token made for another pag
 filter or ordering is ignored (the page number stands); one that is not ours is a 400.
 """
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -153,3 +154,13 @@ def test_ordering_keys_stop_at_the_first_unique_column():
     assert keyset.ordering_keys(Company.objects.order_by("sector")) is None  # ties unbroken
     assert keyset.ordering_keys(Company.objects.order_by("founded_on", "id")) is None
     assert keyset.ordering_keys(Company.objects.values("id").order_by("id")) is None
+
+
+def test_the_browsable_apis_numbered_links_page_by_number(client, companies):
+    first = client.get("/api/v1/companies/?page_size=5").json()
+    html = client.get(first["next"], HTTP_ACCEPT="text/html").content.decode()
+    numbered = re.findall(r'<a href="([^"]*)">\s*\d+\s*</a>', html)
+    assert len(numbered) == 5
+    assert all("after=" not in link for link in numbered), numbered
+    [arrow] = re.findall(r'<a href="([^"]*)" aria-label="Next">', html)
+    assert "after=" in arrow  # the next arrow is the next link, token and all
